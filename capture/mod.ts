@@ -1,0 +1,11 @@
+/**
+ * Packet capture through libpcap (Npcap on Windows) via Deno FFI: live
+ * interfaces, capture files, and the interface every packet source shares.
+ *
+ * @module
+ */
+export * from "./packet_source.ts";
+export { CaptureError } from "./capture_error.ts";
+export { LibpcapUnavailableError } from "./_libpcap.ts";
+export { type FileSourceOptions, openFile } from "./file_source.ts";
+export { type CaptureInterface, type InterfaceAddress, listInterfaces } from "./interfaces.ts";

@@ -1,0 +1,4 @@
+/** The command line was wrong: the message names what, in one line. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

@@ -1,0 +1,79 @@
+/**
+ * Sluice: a bandwidth monitor and auto-throttler for home and small-office
+ * gateways. This is the one command-line entry: `sluice <command>`.
+ *
+ * @module
+ */
+import { CaptureError, LibpcapUnavailableError } from "./capture/mod.ts";
+import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
+import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
+import { UsageError } from "./cli/usage_error.ts";
+
+const VERSION = "0.1.0";
+
+const HELP = `sluice ${VERSION}: watch a network's traffic, per device and per flow
+
+Usage: sluice <command> [options]
+
+Commands:
+  replay FILE     read a pcap/pcapng capture and report its flows
+  interfaces      list capture devices and their addresses
+  help [COMMAND]  this help, or a command's
+  version         print the version
+
+Run "sluice <command> --help" for a command's options.`;
+
+interface Command {
+  help: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  replay: { help: REPLAY_HELP, run: replayCommand },
+  interfaces: { help: INTERFACES_HELP, run: interfacesCommand },
+};
+
+/** Runs the command line and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" ? COMMANDS[rest[0]] : undefined;
+    console.log(topic ? topic.help : HELP);
+    return 0;
+  }
+  if (name === "version" || name === "--version") {
+    console.log(`sluice ${VERSION}`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`sluice: unknown command "${name}" (see sluice --help)`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (
+      err instanceof UsageError || err instanceof CaptureError ||
+      err instanceof LibpcapUnavailableError
+    ) {
+      console.error(`sluice: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof Deno.errors.NotCapable) {
+      console.error(`sluice: missing permission: ${err.message}`);
+      return 2;
+    }
+    console.error(`sluice: internal error: ${err instanceof Error ? err.message : err}`);
+    if (Deno.env.get("SLUICE_DEBUG")) console.error(err);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
