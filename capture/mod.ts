@@ -8,4 +8,5 @@ export * from "./packet_source.ts";
 export { CaptureError } from "./capture_error.ts";
 export { LibpcapUnavailableError } from "./_libpcap.ts";
 export { type FileSourceOptions, openFile } from "./file_source.ts";
+export { type LiveSourceOptions, openLive } from "./live_source.ts";
 export { type CaptureInterface, type InterfaceAddress, listInterfaces } from "./interfaces.ts";
