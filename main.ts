@@ -57,10 +57,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (
-      err instanceof UsageError || err instanceof CaptureError ||
-      err instanceof LibpcapUnavailableError
-    ) {
+    if (err instanceof UsageError) {
+      console.error(err.message); // already starts with "sluice <command>:"
+      return 2;
+    }
+    if (err instanceof CaptureError || err instanceof LibpcapUnavailableError) {
       console.error(`sluice: ${err.message}`);
       return 2;
     }

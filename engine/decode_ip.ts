@@ -120,10 +120,9 @@ function decodeTransport(v: DataView, p: number, end: number, info: PacketInfo):
   const proto = info.protocol;
   if ((proto === IPIP || proto === IPV6) && info.tunnelDepth < MAX_TUNNEL_DEPTH && p < end) {
     // IP in IP (4in4, 6in4, 4in6, 6in6): count the inner packet's flow.
-    const saved = info.tunnelDepth + 1;
-    const status = decodeIpAt(v, p, end, info);
-    info.tunnelDepth = saved;
-    return status;
+    // The depth counts up before the inner header is read, so the limit holds.
+    info.tunnelDepth++;
+    return decodeIpAt(v, p, end, info);
   }
   if (proto === TCP) {
     if (p + 20 > end) return shortTransport(p, end, info);

@@ -12,7 +12,7 @@ export class PacketInfo {
   dstPort = 0;
   /** TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), 0 otherwise. */
   tcpFlags = 0;
-  /** Outermost 802.1Q VLAN id, 0 when untagged. */
+  /** Innermost 802.1Q VLAN id (the customer's, under QinQ), 0 when untagged. */
   vlanId = 0;
   /** Offset of the Ethernet header's source MAC in the packet, -1 without Ethernet. */
   macOffset = -1;

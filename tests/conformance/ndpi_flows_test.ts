@@ -14,7 +14,7 @@ const available = hasCorpus() && hasLibpcap();
 /** Captures named in DIFFERENCES.md's table (first column, in backticks). */
 function listedDifferences(): Set<string> {
   const text = Deno.readTextFileSync(new URL("./DIFFERENCES.md", import.meta.url));
-  return new Set([...text.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]));
+  return new Set([...text.matchAll(/^\| `([^`]+)` +\|/gm)].map((m) => m[1]));
 }
 
 /**
