@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CaptureError, LibpcapUnavailableError } from "./capture/mod.ts";
+import { CaptureError, LibpcapUnavailableError, libpcapVersion } from "./capture/mod.ts";
 import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
 import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
 import { UsageError } from "./cli/usage_error.ts";
@@ -19,7 +19,7 @@ Commands:
   replay FILE     read a pcap/pcapng capture and report its flows
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
-  version         print the version
+  version         print the versions of Sluice, Deno and libpcap
 
 Run "sluice <command> --help" for a command's options.`;
 
@@ -42,7 +42,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === "version" || name === "--version") {
-    console.log(`sluice ${VERSION}`);
+    let pcap: string;
+    try {
+      pcap = libpcapVersion();
+    } catch (err) {
+      pcap = `no libpcap: ${(err as Error).message}`;
+    }
+    console.log(`sluice ${VERSION} (Deno ${Deno.version.deno}; ${pcap})`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -27,6 +27,7 @@ export interface LiveWorkerStart {
   filter?: string;
   snaplen: number;
   promiscuous: boolean;
+  immediate: boolean;
   bufferSize: number;
   timeoutMs: number;
   ring: SharedArrayBuffer;
@@ -49,6 +50,7 @@ function open(start: LiveWorkerStart): { cursor: PacketCursor; linkType: number 
   if (handle === null) throw new CaptureError(`${start.iface}: ${errbufText(errbuf)}`);
   lib.pcap_set_snaplen(handle, start.snaplen);
   lib.pcap_set_promisc(handle, start.promiscuous ? 1 : 0);
+  lib.pcap_set_immediate_mode(handle, start.immediate ? 1 : 0);
   lib.pcap_set_buffer_size(handle, start.bufferSize);
   lib.pcap_set_timeout(handle, start.timeoutMs);
   lib.pcap_set_tstamp_precision(handle, TSTAMP_PRECISION_NANO);

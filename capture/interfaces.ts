@@ -1,5 +1,5 @@
 import { CaptureError } from "./capture_error.ts";
-import { ERRBUF_SIZE, errbufText, libpcap } from "./_libpcap.ts";
+import { cString, ERRBUF_SIZE, errbufText, libpcap } from "./_libpcap.ts";
 import { formatIp } from "../engine/ip_address.ts";
 
 /** One address of a capture device. */
@@ -109,4 +109,13 @@ function readSockaddr(ptr: Deno.PointerValue): InterfaceAddress | undefined {
 function readBigEndian32(view: Deno.UnsafePointerView, offset: number): number {
   return ((view.getUint8(offset) << 24) | (view.getUint8(offset + 1) << 16) |
     (view.getUint8(offset + 2) << 8) | view.getUint8(offset + 3)) >>> 0;
+}
+
+/**
+ * libpcap's own version line, e.g. "libpcap version 1.10.3 (with TPACKET_V3)".
+ *
+ * @throws {LibpcapUnavailableError} when libpcap cannot be loaded.
+ */
+export function libpcapVersion(): string {
+  return cString(libpcap().pcap_lib_version());
 }

@@ -17,6 +17,8 @@ export interface LiveSourceOptions {
   snaplen?: number;
   /** Capture traffic not addressed to this host (default true). */
   promiscuous?: boolean;
+  /** Deliver each packet at once instead of in kernel blocks (default false: better throughput). */
+  immediate?: boolean;
   /** Kernel capture buffer in bytes (default 32 MiB). */
   bufferSize?: number;
   /** Shared ring between the capture worker and the engine, in bytes (default 64 MiB). */
@@ -51,6 +53,7 @@ export async function openLive(
     filter: options.filter,
     snaplen: options.snaplen ?? 262_144,
     promiscuous: options.promiscuous ?? true,
+    immediate: options.immediate ?? false,
     bufferSize: options.bufferSize ?? 32 << 20,
     timeoutMs: options.timeoutMs ?? 100,
     ring: new SharedArrayBuffer(ringSize),

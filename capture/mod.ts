@@ -9,4 +9,9 @@ export { CaptureError } from "./capture_error.ts";
 export { LibpcapUnavailableError } from "./_libpcap.ts";
 export { type FileSourceOptions, openFile } from "./file_source.ts";
 export { type LiveSourceOptions, openLive } from "./live_source.ts";
-export { type CaptureInterface, type InterfaceAddress, listInterfaces } from "./interfaces.ts";
+export {
+  type CaptureInterface,
+  type InterfaceAddress,
+  libpcapVersion,
+  listInterfaces,
+} from "./interfaces.ts";
