@@ -1,0 +1,63 @@
+// Reads the Host and User-Agent of an HTTP/1.x request from the first bytes a
+// client sent. Pure and bounded; header names are matched case-insensitively.
+
+/** What the request head named. */
+export interface HttpRequestInfo {
+  method: string;
+  /** Host header without its port, lowercased; null when absent. */
+  host: string | null;
+  userAgent: string | null;
+}
+
+const METHODS = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"];
+const MAX_HEAD = 8192;
+const decoder = new TextDecoder("latin1");
+
+/**
+ * Parses the start of a client's TCP stream as an HTTP/1.x request head.
+ * Returns undefined while the head may still be incomplete, null when the
+ * bytes are not an HTTP request.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * const head = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: Example.com:8080\r\n\r\n");
+ * assertEquals(parseHttpRequest(head)?.host, "example.com");
+ * ```
+ */
+export function parseHttpRequest(bytes: Uint8Array): HttpRequestInfo | null | undefined {
+  const space = bytes.subarray(0, 8).indexOf(0x20);
+  const methodText = decoder.decode(
+    bytes.subarray(0, space < 0 ? Math.min(bytes.length, 8) : space),
+  );
+  if (space < 0) {
+    return METHODS.some((m) => m.startsWith(methodText)) && bytes.length < 8 ? undefined : null;
+  }
+  if (!METHODS.includes(methodText)) return null;
+  const text = decoder.decode(bytes.subarray(0, MAX_HEAD));
+  const lineEnd = text.indexOf("\n");
+  if (lineEnd < 0) return bytes.length < MAX_HEAD ? undefined : null;
+  if (!/ HTTP\/\d\.\d\r?$/.test(text.slice(0, lineEnd))) return null;
+  const headEnd = text.search(/\r?\n\r?\n/);
+  const complete = headEnd >= 0 || bytes.length >= MAX_HEAD;
+  const info: HttpRequestInfo = { method: methodText, host: null, userAgent: null };
+  for (const line of text.slice(lineEnd + 1, headEnd < 0 ? undefined : headEnd).split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === "host" && info.host === null) info.host = hostWithoutPort(value);
+    else if (name === "user-agent" && info.userAgent === null) info.userAgent = value || null;
+  }
+  // Until the blank line, a later packet may still bring the Host header.
+  if (!complete && info.host === null) return undefined;
+  return info;
+}
+
+function hostWithoutPort(value: string): string | null {
+  let host = value.toLowerCase();
+  if (host.startsWith("[")) {
+    host = host.slice(1, host.indexOf("]") < 0 ? undefined : host.indexOf("]"));
+  } else if (host.indexOf(":") === host.lastIndexOf(":")) host = host.replace(/:\d*$/, "");
+  return /^[a-z0-9._:-]{1,253}$/.test(host) ? host : null;
+}

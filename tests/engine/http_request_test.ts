@@ -1,0 +1,42 @@
+import { assertEquals } from "@std/assert";
+import { parseHttpRequest } from "../../engine/http_request.ts";
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+Deno.test("parseHttpRequest() reads Host without its port and the User-Agent", () => {
+  const head = "GET /watch?v=1 HTTP/1.1\r\nhost: WWW.Example.COM:8080\r\n" +
+    "User-Agent: Roku/DVP-12.5 (12.5.0.4178-88)\r\nAccept: */*\r\n\r\n";
+  assertEquals(parseHttpRequest(text(head)), {
+    method: "GET",
+    host: "www.example.com",
+    userAgent: "Roku/DVP-12.5 (12.5.0.4178-88)",
+  });
+});
+
+Deno.test("parseHttpRequest() reads an IPv6 literal host and a bare-LF request", () => {
+  assertEquals(
+    parseHttpRequest(text("POST / HTTP/1.0\nHost: [2001:db8::1]:80\n\n"))?.host,
+    "2001:db8::1",
+  );
+});
+
+Deno.test("parseHttpRequest() waits while the head may still bring the Host", () => {
+  assertEquals(parseHttpRequest(text("GE")), undefined);
+  assertEquals(parseHttpRequest(text("GET /index.html HTTP/1.1\r\nAccept: */*\r\n")), undefined);
+  assertEquals(parseHttpRequest(text("GET / HTTP/1.1\r\n\r\n")), {
+    method: "GET",
+    host: null,
+    userAgent: null,
+  });
+});
+
+Deno.test("parseHttpRequest() gives null for bytes that are not an HTTP request", () => {
+  assertEquals(parseHttpRequest(Uint8Array.of(22, 3, 1, 2, 0, 1, 0, 1, 252)), null);
+  assertEquals(parseHttpRequest(text("HTTP/1.1 200 OK\r\n\r\n")), null);
+  assertEquals(parseHttpRequest(text("GET something-without-version\r\n\r\n")), null);
+  assertEquals(parseHttpRequest(text("SSH-2.0-OpenSSH_9.2\r\n")), null);
+});
+
+Deno.test("parseHttpRequest() refuses a Host with characters no host name has", () => {
+  assertEquals(parseHttpRequest(text("GET / HTTP/1.1\r\nHost: a b<script>\r\n\r\n"))?.host, null);
+});
