@@ -1,0 +1,121 @@
+// Reads DNS queries and answers (A, AAAA, CNAME) from a UDP payload, so that
+// flows to an address can be named after what a device asked the resolver.
+import { formatIp } from "./ip_address.ts";
+
+/** One answer record Sluice uses. */
+export interface DnsAnswer {
+  name: string;
+  type: "A" | "AAAA" | "CNAME";
+  /** Seconds the answer may be cached. */
+  ttl: number;
+  /** The address (A, AAAA) or the canonical name (CNAME). */
+  data: string;
+}
+
+/** A DNS message, reduced to what naming flows needs. */
+export interface DnsMessage {
+  id: number;
+  response: boolean;
+  /** The first question's name, lowercased, without the trailing dot. */
+  question: string | null;
+  questionType: number;
+  answers: DnsAnswer[];
+}
+
+const MAX_ANSWERS = 64;
+const MAX_POINTERS = 16;
+
+/**
+ * Parses a DNS message (RFC 1035, with name compression). Returns null for
+ * bytes that are not a well-formed DNS message.
+ *
+ * @example
+ * ```ts ignore
+ * const msg = parseDnsMessage(udpPayload);
+ * for (const a of msg?.answers ?? []) if (a.type === "A") cache.set(a.data, msg!.question);
+ * ```
+ */
+export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
+  if (b.length < 12) return null;
+  const flags = (b[2] << 8) | b[3];
+  const questions = (b[4] << 8) | b[5];
+  const answerCount = (b[6] << 8) | b[7];
+  if ((flags >> 11 & 0xf) > 2 || questions > 4) return null; // opcodes: query, iquery, status
+  const message: DnsMessage = {
+    id: (b[0] << 8) | b[1],
+    response: (flags & 0x8000) !== 0,
+    question: null,
+    questionType: 0,
+    answers: [],
+  };
+  let p = 12;
+  for (let q = 0; q < questions; q++) {
+    const name = readName(b, p);
+    if (!name) return null;
+    p = name.next;
+    if (p + 4 > b.length) return null;
+    if (q === 0) {
+      message.question = name.text;
+      message.questionType = (b[p] << 8) | b[p + 1];
+    }
+    p += 4;
+  }
+  for (let a = 0; a < Math.min(answerCount, MAX_ANSWERS); a++) {
+    const name = readName(b, p);
+    if (!name) return message.answers.length > 0 ? message : null;
+    p = name.next;
+    if (p + 10 > b.length) break;
+    const type = (b[p] << 8) | b[p + 1];
+    const ttl = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
+    const length = (b[p + 8] << 8) | b[p + 9];
+    const data = p + 10;
+    if (data + length > b.length) break;
+    if (type === 1 && length === 4) {
+      const word = ((b[data] << 24) | (b[data + 1] << 16) | (b[data + 2] << 8) | b[data + 3]) >>> 0;
+      message.answers.push({ name: name.text, type: "A", ttl, data: formatIp(4, [word]) });
+    } else if (type === 28 && length === 16) {
+      const words = new Uint32Array(4);
+      for (let i = 0; i < 4; i++) {
+        const at = data + i * 4;
+        words[i] = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+      }
+      message.answers.push({ name: name.text, type: "AAAA", ttl, data: formatIp(6, words) });
+    } else if (type === 5) {
+      const target = readName(b, data);
+      if (target) message.answers.push({ name: name.text, type: "CNAME", ttl, data: target.text });
+    }
+    p = data + length;
+  }
+  return message;
+}
+
+/** Reads a possibly compressed name at `p`; `next` is where the record continues. */
+function readName(b: Uint8Array, p: number): { text: string; next: number } | null {
+  const labels: string[] = [];
+  let next = -1, pointers = 0, length = 0;
+  while (true) {
+    if (p >= b.length) return null;
+    const len = b[p];
+    if (len === 0) {
+      p += 1;
+      break;
+    }
+    if ((len & 0xc0) === 0xc0) {
+      if (p + 1 >= b.length || ++pointers > MAX_POINTERS) return null;
+      if (next < 0) next = p + 2;
+      p = ((len & 0x3f) << 8) | b[p + 1];
+      continue;
+    }
+    if ((len & 0xc0) !== 0 || p + 1 + len > b.length) return null;
+    length += len + 1;
+    if (length > 255) return null;
+    let label = "";
+    for (let i = p + 1; i <= p + len; i++) {
+      const c = b[i];
+      label += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
+    }
+    labels.push(label);
+    p += 1 + len;
+  }
+  return { text: labels.join("."), next: next < 0 ? p : next };
+}
