@@ -1,0 +1,365 @@
+// QUIC client Initial decryption and the ClientHello's server name. Packets are
+// the RFC 9001 Appendix A.2 sample and ones this file protects itself with the
+// same keys (its encryptor is checked against the RFC's packet byte for byte).
+import { createCipheriv } from "node:crypto";
+import { assert, assertEquals, assertStrictEquals } from "@std/assert";
+import { Decoded, decodePacket, PacketInfo } from "../../engine/mod.ts";
+import {
+  clientInitialKeys,
+  headerMask,
+  initialScheme,
+  packetNonce,
+} from "../../engine/_quic_crypto.ts";
+import {
+  type CryptoChunk,
+  parseQuicInitial,
+  QuicCryptoAssembler,
+} from "../../engine/quic_initial.ts";
+import { CORPUS_DIR, hasCorpus, hasLibpcap, requireSystem, skipUnless } from "../_system.ts";
+import { END_OF_CAPTURE, openFile } from "../../capture/mod.ts";
+
+const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => parseInt(b, 16));
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+const V1 = 0x00000001, V2 = 0x6b3343cf;
+const RFC_DCID = fromHex("8394c8f03e515708");
+
+function concat(...parts: (Uint8Array | readonly number[])[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function varint(n: number): number[] {
+  if (n < 64) return [n];
+  if (n < 16384) return [0x40 | (n >> 8), n & 255];
+  return [0x80 | (n >>> 24), (n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** The RFC 9001 A.2 CRYPTO frame (a ClientHello for example.com) padded to 1162 bytes. */
+const RFC_PLAIN = concat(
+  fromHex(
+    "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e86804fe3a47f06a2b69484c" +
+      "00000413011302010000c000000010000e00000b6578616d706c652e636f6dff01000100000a0008" +
+      "0006001d0017001800100007000504616c706e000500050100000000003300260024001d00209370" +
+      "b2c9caa47fbabaf4559fedba753de171fa71f50f1ce15d43e994ec74d748002b0003020304000d00" +
+      "10000e0403050306030203080408050806002d00020101001c00024001003900320408ffffffffff" +
+      "ffffff05048000ffff07048000ffff0801100104800075300901100f088394c8f03e51570806048000ffff",
+  ),
+  new Uint8Array(917),
+);
+
+/** The RFC 9001 A.2 protected client Initial, 1200 bytes. */
+const RFC_PACKET = fromHex([
+  "c000000001088394c8f03e5157080000449e7b9aec34d1b1c98dd7689fb8ec11d242b123dc9bd8bab936b47d92ec35",
+  "6c0bab7df5976d27cd449f63300099f3991c260ec4c60d17b31f8429157bb35a1282a643a8d2262cad67500cadb8e7",
+  "378c8eb7539ec4d4905fed1bee1fc8aafba17c750e2c7ace01e6005f80fcb7df621230c83711b39343fa028cea7f7f",
+  "b5ff89eac2308249a02252155e2347b63d58c5457afd84d05dfffdb20392844ae812154682e9cf012f9021a6f0be17",
+  "ddd0c2084dce25ff9b06cde535d0f920a2db1bf362c23e596d11a4f5a6cf3948838a3aec4e15daf8500a6ef69ec4e3",
+  "feb6b1d98e610ac8b7ec3faf6ad760b7bad1db4ba3485e8a94dc250ae3fdb41ed15fb6a8e5eba0fc3dd60bc8e30c5c",
+  "4287e53805db059ae0648db2f64264ed5e39be2e20d82df566da8dd5998ccabdae053060ae6c7b4378e846d29f37ed",
+  "7b4ea9ec5d82e7961b7f25a9323851f681d582363aa5f89937f5a67258bf63ad6f1a0b1d96dbd4faddfcefc5266ba6",
+  "611722395c906556be52afe3f565636ad1b17d508b73d8743eeb524be22b3dcbc2c7468d54119c7468449a13d8e3b9",
+  "5811a198f3491de3e7fe942b330407abf82a4ed7c1b311663ac69890f4157015853d91e923037c227a33cdd5ec281c",
+  "a3f79c44546b9d90ca00f064c99e3dd97911d39fe9c5d0b23a229a234cb36186c4819e8b9c5927726632291d6a4182",
+  "11cc2962e20fe47feb3edf330f2c603a9d48c0fcb5699dbfe5896425c5bac4aee82e57a85aaf4e2513e4f05796b07b",
+  "a2ee47d80506f8d2c25e50fd14de71e6c418559302f939b0e1abd576f279c4b2e0feb85c1f28ff18f58891ffef132e",
+  "ef2fa09346aee33c28eb130ff28f5b766953334113211996d20011a198e3fc433f9f2541010ae17c1bf202580f6047",
+  "472fb36857fe843b19f5984009ddc324044e847a4f4a0ab34f719595de37252d6235365e9b84392b061085349d7320",
+  "3a4a13e96f5432ec0fd4a1ee65accdd5e3904df54c1da510b0ff20dcc0c77fcb2c0e0eb605cb0504db87632cf3d8b4",
+  "dae6e705769d1de354270123cb11450efc60ac47683d7b8d0f811365565fd98c4c8eb936bcab8d069fc33bd801b03a",
+  "dea2e1fbc5aa463d08ca19896d2bf59a071b851e6c239052172f296bfb5e72404790a2181014f3b94a4e97d117b438",
+  "130368cc39dbb2d198065ae3986547926cd2162f40a29f0c3c8745c0f50fba3852e566d44575c29d39a03f0cda7219",
+  "84b6f440591f355e12d439ff150aab7613499dbd49adabc8676eef023b15b65bfc5ca06948109f23f350db82123535",
+  "eb8a7433bdabcb909271a6ecbcb58b936a88cd4e8f2e6ff5800175f113253d8fa9ca8885c2f552e657dc603f252e1a",
+  "8e308f76f0be79e2fb8f5d5fbbe2e30ecadd220723c8c0aea8078cdfcb3868263ff8f0940054da48781893a7e49ad5",
+  "aff4af300cd804a6b6279ab3ff3afb64491c85194aab760d58a606654f9f4400e8b38591356fbf6425aca26dc85244",
+  "259ff2b19c41b9f96f3ca9ec1dde434da7d2d392b905ddf3d1f9af93d1af5950bd493f5aa731b4056df31bd267b6b9",
+  "0a079831aaf579be0a39013137aac6d404f518cfd46840647e78bfe706ca4cf5e9c5453e9f7cfd2b8b4c8d169a44e5",
+  "5c88d4a9a7f9474241e221af44860018ab0856972e194cd934",
+].join(""));
+
+interface Protect {
+  version?: number;
+  dcid?: Uint8Array;
+  scid?: Uint8Array;
+  pn?: number;
+  pnLen?: number;
+  /** Long header type bits; the version's Initial type unless given. */
+  type?: number;
+  /** Whose keys: the packet's DCID unless given. */
+  keyDcid?: Uint8Array;
+}
+
+/** Protects `frames` as a client Initial, as a sender does (RFC 9001 §5.3, §5.4). */
+function protect(frames: Uint8Array, o: Protect = {}): Uint8Array {
+  const version = o.version ?? V1, dcid = o.dcid ?? RFC_DCID, scid = o.scid ?? new Uint8Array();
+  const pn = o.pn ?? 2, pnLen = o.pnLen ?? 4;
+  const scheme = initialScheme(version)!, type = o.type ?? scheme.initialType;
+  const keys = clientInitialKeys(scheme, o.keyDcid ?? dcid);
+  const pnBytes = Array.from({ length: pnLen }, (_, i) => (pn >> (8 * (pnLen - 1 - i))) & 255);
+  const length = pnLen + frames.length + 16;
+  const header = concat(
+    [0xc0 | (type << 4) | (pnLen - 1)],
+    [version >>> 24, (version >> 16) & 255, (version >> 8) & 255, version & 255],
+    [dcid.length],
+    dcid,
+    [scid.length],
+    scid,
+    type === scheme.initialType ? [0] : [], // an empty token, in Initials only
+    [0x40 | (length >> 8), length & 255],
+    pnBytes,
+  );
+  const cipher = createCipheriv("aes-128-gcm", keys.key, packetNonce(keys.iv, pn));
+  cipher.setAAD(header);
+  const packet = concat(header, cipher.update(frames), cipher.final(), cipher.getAuthTag());
+  const pnOffset = header.length - pnLen;
+  const mask = headerMask(keys.hp, packet.subarray(pnOffset + 4, pnOffset + 20));
+  packet[0] ^= mask[0] & 0x0f;
+  for (let i = 0; i < pnLen; i++) packet[pnOffset + i] ^= mask[1 + i];
+  return packet;
+}
+
+function crypto(offset: number, data: Uint8Array): Uint8Array {
+  return concat([0x06], varint(offset), varint(data.length), data);
+}
+
+/** A TLS 1.3 ClientHello handshake message, with `sni` and `pad` bytes of padding extension. */
+function clientHello(sni: string | null, pad = 0): Uint8Array {
+  const ext = (type: number, body: Uint8Array) =>
+    concat([type >> 8, type & 255, body.length >> 8, body.length & 255], body);
+  const name = new TextEncoder().encode(sni ?? "");
+  const extensions = concat(
+    sni === null ? [] : ext(0, concat([0, name.length + 3, 0, 0, name.length], name)),
+    ext(0x2b, Uint8Array.of(2, 3, 4)),
+    pad ? ext(0x15, new Uint8Array(pad)) : [],
+  );
+  const body = concat(
+    [3, 3],
+    new Uint8Array(32).fill(7),
+    [32],
+    new Uint8Array(32).fill(9),
+    [0, 2, 0x13, 0x01, 1, 0],
+    [extensions.length >> 8, extensions.length & 255],
+    extensions,
+  );
+  return concat([1, 0, body.length >> 8, body.length & 255], body);
+}
+
+function sniOf(...chunkLists: CryptoChunk[][]): string | null | undefined {
+  const assembler = new QuicCryptoAssembler();
+  for (const chunks of chunkLists) assembler.add(chunks);
+  return assembler.sni();
+}
+
+Deno.test("clientInitialKeys() derives the RFC 9001 Appendix A.1 client keys", () => {
+  const keys = clientInitialKeys(initialScheme(V1)!, RFC_DCID);
+  assertEquals(toHex(keys.key), "1f369613dd76d5467730efcbe3b1a22d");
+  assertEquals(toHex(keys.iv), "fa044b2f42a3fd3b46fb255c");
+  assertEquals(toHex(keys.hp), "9f50449e04a0e810283a1e9933adedd2");
+});
+
+Deno.test("clientInitialKeys() derives the RFC 9369 Appendix A.1 QUIC v2 client keys", () => {
+  const keys = clientInitialKeys(initialScheme(V2)!, RFC_DCID);
+  assertEquals(toHex(keys.key), "8b1a0bc121284290a29e0971b5cd045d");
+  assertEquals(toHex(keys.iv), "91f73e2351d8fa91660e909f");
+  assertEquals(toHex(keys.hp), "45b95e15235d6f45a6b19cbcb0294ba9");
+});
+
+Deno.test("parseQuicInitial() decrypts the RFC 9001 Appendix A client Initial", () => {
+  assertEquals(RFC_PACKET.length, 1200);
+  const initial = parseQuicInitial(RFC_PACKET);
+  assert(initial);
+  assertEquals(initial.version, V1);
+  assertEquals(toHex(initial.dcid), "8394c8f03e515708");
+  assertEquals(initial.scid.length, 0);
+  assertEquals(initial.packetNumber, 2);
+  assertEquals(initial.chunks.map((c) => [c.offset, c.data.length]), [[0, 241]]);
+  assertEquals(initial.chunks[0].data, RFC_PLAIN.subarray(4, 245));
+  assertStrictEquals(sniOf(initial.chunks), "example.com");
+});
+
+Deno.test("the test encryptor reproduces the RFC 9001 Appendix A.2 packet byte for byte", () => {
+  assertEquals(toHex(protect(RFC_PLAIN)), toHex(RFC_PACKET));
+});
+
+Deno.test("parseQuicInitial() reads QUIC v2 Initials by their type bits 0b01", () => {
+  const frames = concat(crypto(0, clientHello("v2.example.net")), new Uint8Array(40));
+  const v2 = parseQuicInitial(protect(frames, { version: V2 }));
+  assert(v2);
+  assertEquals(v2.version, V2);
+  assertStrictEquals(sniOf(v2.chunks), "v2.example.net");
+  // Type 0b00 is a v2 Retry, and 0b01 a v1 0-RTT packet: neither is an Initial.
+  assertEquals(parseQuicInitial(protect(frames, { version: V2, type: 0 })), null);
+  assertEquals(parseQuicInitial(protect(frames, { version: V1, type: 1 })), null);
+});
+
+Deno.test("parseQuicInitial() reads drafts 23 to 32 and refuses unknown versions", () => {
+  const frames = concat(crypto(0, clientHello("draft.example")), new Uint8Array(40));
+  for (let version = 0xff000017; version <= 0xff000020; version++) {
+    const initial = parseQuicInitial(protect(frames, { version }));
+    assertEquals(initial?.version, version, version.toString(16));
+    assertStrictEquals(sniOf(initial!.chunks), "draft.example");
+  }
+  const packet = protect(frames, { version: 0xff00001d });
+  for (const version of [0xff000021, 0xff000016, 0x0a0a0a0a, 0]) {
+    const other = packet.slice();
+    new DataView(other.buffer).setUint32(1, version);
+    assertEquals(parseQuicInitial(other), null, version.toString(16));
+  }
+});
+
+Deno.test("QuicCryptoAssembler finds a ClientHello split across two Initials out of order", () => {
+  const hello = clientHello("split.example.org", 1500);
+  const first = parseQuicInitial(protect(crypto(0, hello.subarray(0, 1000)), { pn: 0 }));
+  const second = parseQuicInitial(protect(crypto(1000, hello.subarray(1000)), { pn: 1 }));
+  assert(first && second);
+  assertEquals(second.chunks[0].offset, 1000);
+  const assembler = new QuicCryptoAssembler();
+  assembler.add(second.chunks);
+  assertStrictEquals(assembler.sni(), undefined);
+  assembler.add(second.chunks); // a retransmission changes nothing
+  assertStrictEquals(assembler.sni(), undefined);
+  assembler.add(first.chunks);
+  assertStrictEquals(assembler.sni(), "split.example.org");
+});
+
+Deno.test("parseQuicInitial() collects every Initial of a coalesced datagram", () => {
+  const hello = clientHello("coalesced.example", 300);
+  const a = protect(crypto(200, hello.subarray(200)), { pn: 1, pnLen: 1 });
+  const b = protect(crypto(0, hello.subarray(0, 200)), { pn: 2, pnLen: 2 });
+  const zeroRtt = protect(new Uint8Array(30), { type: 1 }); // skipped by its length
+  const initial = parseQuicInitial(concat(a, zeroRtt, b));
+  assert(initial);
+  assertEquals(initial.packetNumber, 1);
+  assertEquals(initial.chunks.map((c) => c.offset), [200, 0]);
+  assertStrictEquals(sniOf(initial.chunks), "coalesced.example");
+  // A short header packet ends the walk; a damaged later Initial is left out.
+  const short = concat([0x40], new Uint8Array(40).fill(0x55));
+  assertEquals(parseQuicInitial(concat(a, short, b))?.chunks.length, 1);
+  const bad = b.slice();
+  bad[bad.length - 1] ^= 1;
+  assertEquals(parseQuicInitial(concat(a, bad))?.chunks.length, 1);
+});
+
+Deno.test("parseQuicInitial() reads past PADDING, PING, ACK and CONNECTION_CLOSE", () => {
+  const data = Uint8Array.of(1, 2, 3);
+  const frames = concat(
+    [0x00, 0x01],
+    [0x02, 5, 0, 1, 0, 1, 2], // ACK: largest 5, delay 0, 1 more range, first 0, gap 1, len 2
+    [0x03, 9, 0, 0, 3, 1, 2, 3], // ACK with ECN counts
+    [0x1c, 0x0a, 0x06, 2, 0x68, 0x69], // CONNECTION_CLOSE with a 2-byte reason
+    crypto(7, data),
+    [0x08, 0, 0], // STREAM is not an Initial frame: the rest is not read
+    crypto(10, data),
+  );
+  const initial = parseQuicInitial(protect(concat(frames, new Uint8Array(20))));
+  assertEquals(initial?.chunks, [{ offset: 7, data }]);
+  // A CRYPTO frame claiming more than the packet holds is dropped.
+  const lying = parseQuicInitial(protect(concat([0x06, 0, 0x40, 200], data, new Uint8Array(20))));
+  assertEquals(lying?.chunks, []);
+});
+
+Deno.test("parseQuicInitial() returns null on garbage, truncation and a bad tag", () => {
+  assertEquals(parseQuicInitial(new Uint8Array()), null);
+  assertEquals(parseQuicInitial(Uint8Array.of(0xc0)), null);
+  for (let n = 0; n < RFC_PACKET.length; n += 7) {
+    assertEquals(parseQuicInitial(RFC_PACKET.subarray(0, n)), null, `cut at ${n}`);
+  }
+  for (const at of [0, 5, 6, 13, 18, 21, 22, 600, 1199]) { // header, DCID, length, pn, body, tag
+    const bad = RFC_PACKET.slice();
+    bad[at] ^= 0x04;
+    assertEquals(parseQuicInitial(bad), null, `byte ${at} changed`);
+  }
+  // Keys from another DCID: what a server Initial, or anyone else's packet, looks like.
+  assertEquals(
+    parseQuicInitial(protect(RFC_PLAIN, { keyDcid: fromHex("0001020304050607") })),
+    null,
+  );
+  let seed = 1;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16;
+  for (let i = 0; i < 500; i++) {
+    const junk = Uint8Array.from({ length: random() % 1300 }, random);
+    if (junk.length > 6) junk.set([0xc0 | (junk[0] & 0x3f), 0, 0, 0, 1, junk[5] % 24]);
+    assertEquals(parseQuicInitial(junk), null);
+  }
+});
+
+Deno.test("QuicCryptoAssembler: no server_name, not a ClientHello, overlaps", () => {
+  assertStrictEquals(sniOf([{ offset: 0, data: clientHello(null) }]), null);
+  assertStrictEquals(sniOf([{ offset: 0, data: Uint8Array.of(2, 0, 0, 0) }]), null);
+  assertStrictEquals(sniOf([{ offset: 0, data: Uint8Array.of(1, 0) }]), undefined);
+  const hello = clientHello("overlap.example");
+  const pieces = [[30, 90], [0, 40], [85, hello.length], [10, 20]].map(([from, to]) => ({
+    offset: from,
+    data: hello.slice(from, to),
+  }));
+  assertStrictEquals(sniOf(pieces.slice(0, 3)), "overlap.example");
+  assertStrictEquals(sniOf(pieces.slice(0, 1), pieces.slice(2)), undefined); // a hole at 0..30
+  // The first copy of a byte wins: a later overlapping copy cannot rename the server.
+  const forged = { offset: 0, data: clientHello("overlap.exampla") };
+  assertStrictEquals(sniOf([{ offset: 0, data: hello.slice(0, -1) }, forged]), "overlap.example");
+});
+
+Deno.test("QuicCryptoAssembler keeps at most 64 KiB", () => {
+  const assembler = new QuicCryptoAssembler();
+  assembler.add([{ offset: 70_000, data: new Uint8Array(100) }, {
+    offset: -5,
+    data: new Uint8Array(9),
+  }]);
+  assertStrictEquals(assembler.sni(), undefined);
+  // A ClientHello longer than the limit can never be completed.
+  assertStrictEquals(sniOf([{ offset: 0, data: Uint8Array.of(1, 1, 0, 0) }]), null);
+  const near = clientHello("big.example", 60_000);
+  const chunks = [{ offset: 0, data: near.subarray(0, 65_000) }, {
+    offset: 65_000,
+    data: near.subarray(65_000),
+  }];
+  assertStrictEquals(sniOf(chunks), "big.example");
+});
+
+/** The first SNI each UDP flow's client Initials give, read through libpcap. */
+async function corpusSnis(path: string): Promise<string[]> {
+  const source = openFile(path);
+  const info = new PacketInfo(), found: string[] = [];
+  const flows = new Map<string, QuicCryptoAssembler>();
+  const sink = {
+    packet(v: DataView, offset: number, capLen: number, wireLen: number) {
+      const status = decodePacket(source.linkType, v, offset, capLen, info, wireLen);
+      if (status !== Decoded.OK || info.protocol !== 17) return;
+      const payload = new Uint8Array(
+        v.buffer,
+        v.byteOffset + info.payloadOffset,
+        info.payloadLength,
+      );
+      const initial = parseQuicInitial(payload);
+      if (!initial) return;
+      const key = `${info.src.join(".")}:${info.srcPort}>${info.dst.join(".")}:${info.dstPort}`;
+      const assembler = flows.get(key) ?? new QuicCryptoAssembler();
+      flows.set(key, assembler);
+      const before = assembler.sni();
+      assembler.add(initial.chunks);
+      const sni = assembler.sni();
+      if (before === undefined && typeof sni === "string") found.push(sni);
+    },
+  };
+  while ((await source.read(sink)) !== END_OF_CAPTURE) { /* the sink collects */ }
+  return found;
+}
+
+Deno.test({
+  name: "parseQuicInitial() finds the nDPI corpus's draft 23 to 29 server names",
+  ignore: skipUnless(hasCorpus() && hasLibpcap(), "the shared pcap corpus with libpcap"),
+  async fn() {
+    requireSystem(hasCorpus() && hasLibpcap(), "the shared pcap corpus with libpcap");
+    for (const draft of [23, 24, 27, 29]) {
+      const name = `quic-${draft}.pcap`;
+      const expected = Deno.readTextFileSync(`${CORPUS_DIR}ndpi-expected/${name}.out`);
+      const want = [...expected.matchAll(/Hostname\/SNI: ([^\]]+)\]/g)].map((m) => m[1]);
+      assertEquals(await corpusSnis(`${CORPUS_DIR}ndpi/${name}`), want, name);
+    }
+  },
+});
