@@ -1,0 +1,18 @@
+/**
+ * The shipped catalogue. The JSON is imported, not read, so `deno compile`
+ * embeds it and nothing touches the filesystem at runtime.
+ *
+ * @module
+ */
+import apps from "./apps.json" with { type: "json" };
+import ports from "./ports.json" with { type: "json" };
+import { AppCatalogue, type UserRule } from "../app_catalogue.ts";
+
+/** The shipped apps.json and ports.json, as parsed JSON. */
+export const DEFAULT_APPS: unknown = apps;
+export const DEFAULT_PORTS: unknown = ports;
+
+/** A catalogue of the shipped data, with `userRules` winning over it. */
+export function defaultCatalogue(userRules: readonly UserRule[] = []): AppCatalogue {
+  return new AppCatalogue(apps, ports, userRules);
+}
