@@ -1,11 +1,6 @@
 import { END_OF_CAPTURE, openFile } from "../capture/mod.ts";
-import {
-  type DecodeCounters,
-  type FlowRecord,
-  flowRecord,
-  FlowTracker,
-  linkTypeName,
-} from "../engine/mod.ts";
+import { defaultCatalogue } from "../engine/catalogue/default.ts";
+import { type DecodeCounters, type FlowRecord, FlowTracker, linkTypeName } from "../engine/mod.ts";
 import { intOption, parseArgs } from "./args.ts";
 import { formatFlowTable } from "./flow_text.ts";
 
@@ -52,7 +47,8 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     linkType: source.linkType,
     maxFlows: options.maxFlows ?? 262_144,
     idleTimeout: options.idleTimeout ?? Infinity,
-    onEnd: (flow) => flows.push(flowRecord(tracker.table, flow)),
+    catalogue: defaultCatalogue(),
+    onEnd: (flow) => flows.push(tracker.record(flow)),
   });
   try {
     while ((await source.read(tracker)) !== END_OF_CAPTURE) { /* the tracker counts */ }

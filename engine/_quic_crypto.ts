@@ -74,8 +74,22 @@ export function expandLabel(secret: Uint8Array, label: string, length: number): 
   return hmac(secret, info).slice(0, length);
 }
 
+// A client repeats its DCID across its Initials: remember the last keys derived.
+const KEY_MEMO_SIZE = 256;
+const keyMemo = new Map<string, InitialKeys>();
+
 /** The client's Initial keys for a Destination Connection ID under `scheme`. */
 export function clientInitialKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys {
+  const memoKey = `${scheme.labelPrefix}/${scheme.salt[0]}/${dcid.join(",")}`;
+  const known = keyMemo.get(memoKey);
+  if (known) return known;
+  const keys = deriveClientKeys(scheme, dcid);
+  keyMemo.set(memoKey, keys);
+  if (keyMemo.size > KEY_MEMO_SIZE) keyMemo.delete(keyMemo.keys().next().value!);
+  return keys;
+}
+
+function deriveClientKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys {
   const initialSecret = hmac(scheme.salt, dcid); // HKDF-Extract
   const client = expandLabel(initialSecret, "client in", 32);
   const p = scheme.labelPrefix;

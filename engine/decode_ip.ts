@@ -131,6 +131,7 @@ function decodeTransport(v: DataView, p: number, end: number, info: PacketInfo):
     info.srcPort = v.getUint16(p);
     info.dstPort = v.getUint16(p + 2);
     info.tcpFlags = v.getUint8(p + 13);
+    info.tcpSeq = v.getUint32(p + 4);
     info.payloadOffset = Math.min(p + dataOffset, end);
   } else if (proto === UDP || proto === UDPLITE) {
     if (p + 8 > end) return shortTransport(p, end, info);

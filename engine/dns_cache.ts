@@ -19,7 +19,7 @@ export interface DnsCacheOptions {
  * import { assertEquals } from "@std/assert";
  * const cache = new DnsCache();
  * cache.learn({ id: 1, response: true, question: "www.netflix.com", questionType: 1, answers: [
- *   { name: "www.netflix.com", type: "A", ttl: 60, data: "52.1.2.3" },
+ *   { type: "A", ttl: 60, data: "52.1.2.3" },
  * ] }, 1000);
  * assertEquals(cache.lookup("52.1.2.3", 1010), "www.netflix.com");
  * ```

@@ -2,9 +2,8 @@
 // flows to an address can be named after what a device asked the resolver.
 import { formatIp } from "./ip_address.ts";
 
-/** One answer record Sluice uses. */
+/** One answer record Sluice uses; the owner name is skipped, the question names them all. */
 export interface DnsAnswer {
-  name: string;
   type: "A" | "AAAA" | "CNAME";
   /** Seconds the answer may be cached. */
   ttl: number;
@@ -61,9 +60,9 @@ export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
     p += 4;
   }
   for (let a = 0; a < Math.min(answerCount, MAX_ANSWERS); a++) {
-    const name = readName(b, p);
-    if (!name) return message.answers.length > 0 ? message : null;
-    p = name.next;
+    const next = skipName(b, p);
+    if (next < 0) return message.answers.length > 0 ? message : null;
+    p = next;
     if (p + 10 > b.length) break;
     const type = (b[p] << 8) | b[p + 1];
     const ttl = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
@@ -72,21 +71,34 @@ export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
     if (data + length > b.length) break;
     if (type === 1 && length === 4) {
       const word = ((b[data] << 24) | (b[data + 1] << 16) | (b[data + 2] << 8) | b[data + 3]) >>> 0;
-      message.answers.push({ name: name.text, type: "A", ttl, data: formatIp(4, [word]) });
+      message.answers.push({ type: "A", ttl, data: formatIp(4, [word]) });
     } else if (type === 28 && length === 16) {
       const words = new Uint32Array(4);
       for (let i = 0; i < 4; i++) {
         const at = data + i * 4;
         words[i] = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
       }
-      message.answers.push({ name: name.text, type: "AAAA", ttl, data: formatIp(6, words) });
+      message.answers.push({ type: "AAAA", ttl, data: formatIp(6, words) });
     } else if (type === 5) {
       const target = readName(b, data);
-      if (target) message.answers.push({ name: name.text, type: "CNAME", ttl, data: target.text });
+      if (target) message.answers.push({ type: "CNAME", ttl, data: target.text });
     }
     p = data + length;
   }
   return message;
+}
+
+/** Where the record continues after the name at `p`, without reading it; -1 when malformed. */
+function skipName(b: Uint8Array, p: number): number {
+  for (let labels = 0; labels < 128; labels++) {
+    if (p >= b.length) return -1;
+    const len = b[p];
+    if (len === 0) return p + 1;
+    if ((len & 0xc0) === 0xc0) return p + 2 <= b.length ? p + 2 : -1;
+    if ((len & 0xc0) !== 0) return -1;
+    p += 1 + len;
+  }
+  return -1;
 }
 
 /** Reads a possibly compressed name at `p`; `next` is where the record continues. */

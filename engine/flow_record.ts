@@ -26,7 +26,11 @@ export interface FlowRecord {
   /** Seconds since the epoch, microsecond precision. */
   firstSeen: number;
   lastSeen: number;
+  /** The name the flow went to (TLS/QUIC SNI, HTTP Host, or the DNS name of its server). */
   hostname: string | null;
+  /** Where `hostname` came from: sni, quic, http or dns. */
+  hostnameSource: "sni" | "quic" | "http" | "dns" | null;
+  /** The app's catalogue id, and its category ("Other" when nothing matched). */
   app: string | null;
   category: string | null;
 }
@@ -50,6 +54,7 @@ export function flowRecord(table: FlowTable, flow: number): FlowRecord {
     firstSeen: roundMicros(table.firstSeen[flow]),
     lastSeen: roundMicros(table.lastSeen[flow]),
     hostname: null,
+    hostnameSource: null,
     app: null,
     category: null,
   };

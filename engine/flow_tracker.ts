@@ -1,4 +1,7 @@
+import type { AppCatalogue } from "./app_catalogue.ts";
 import { decodePacket } from "./decode_link.ts";
+import { type FlowRecord, flowRecord } from "./flow_record.ts";
+import { FlowNamer } from "./flow_namer.ts";
 import { FlowTable, type FlowTableOptions } from "./flow_table.ts";
 import { FragmentTable } from "./fragment_table.ts";
 import { Decoded, PacketInfo } from "./packet_info.ts";
@@ -27,6 +30,8 @@ export interface DecodeCounters {
 export interface FlowTrackerOptions extends FlowTableOptions {
   /** libpcap link type of the packets. */
   linkType: number;
+  /** Names and classifies flows when given; without it flows stay unnamed. */
+  catalogue?: AppCatalogue;
 }
 
 /**
@@ -57,12 +62,34 @@ export class FlowTracker {
   /** The packet being handled, decoded: valid during {@linkcode packet} and its hooks. */
   readonly info: PacketInfo = new PacketInfo();
   readonly linkType: number;
+  /** Names and classifies flows; undefined without a catalogue. */
+  readonly namer: FlowNamer | undefined;
   readonly #fragments = new FragmentTable();
   #nextExpiry = -Infinity;
 
   constructor(options: FlowTrackerOptions) {
     this.linkType = options.linkType;
-    this.table = new FlowTable(options);
+    const namer = options.catalogue
+      ? new FlowNamer(options.maxFlows, options.catalogue)
+      : undefined;
+    this.namer = namer;
+    const onEnd = options.onEnd;
+    this.table = new FlowTable({
+      ...options,
+      onEnd: namer || onEnd
+        ? (flow, reason) => {
+          onEnd?.(flow, reason);
+          namer?.forget(flow);
+        }
+        : undefined,
+    });
+  }
+
+  /** A flow as plain data, with its name and classification when a catalogue is set. */
+  record(flow: number): FlowRecord {
+    const record = flowRecord(this.table, flow);
+    if (this.namer) Object.assign(record, this.namer.naming(this.table, flow));
+    return record;
   }
 
   /**
@@ -96,6 +123,10 @@ export class FlowTracker {
     switch (status) {
       case Decoded.OK: {
         const flow = table.touch(info, wireLen, time);
+        if (this.namer) {
+          const isNew = table.packets[flow * 2] + table.packets[flow * 2 + 1] === 1;
+          this.namer.observe(table, flow, info, data, time, isNew);
+        }
         if (info.moreFragments) {
           this.#fragments.remember(info, flow, table.generation[flow], table.direction, time);
         }

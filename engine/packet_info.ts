@@ -10,6 +10,8 @@ export class PacketInfo {
   readonly dst = new Uint32Array(4);
   srcPort = 0;
   dstPort = 0;
+  /** TCP sequence number, 0 for other protocols. */
+  tcpSeq = 0;
   /** TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), 0 otherwise. */
   tcpFlags = 0;
   /** Innermost 802.1Q VLAN id (the customer's, under QinQ), 0 when untagged. */

@@ -14,6 +14,8 @@
  * assertEquals([...prefix.bytes()], [1, 2, 3, 4, 5]);
  * ```
  */
+const EMPTY = new Uint8Array(0);
+
 export class StreamPrefix {
   #base: number | undefined;
   #data: Uint8Array;
@@ -23,7 +25,7 @@ export class StreamPrefix {
   #pendingBytes = 0;
 
   constructor(readonly limit = 16 * 1024) {
-    this.#data = new Uint8Array(Math.min(limit, 2048));
+    this.#data = EMPTY; // most streams never get a byte: allocate on the first
   }
 
   /** Sets the stream's first sequence number (the SYN's sequence number plus one). */
@@ -84,7 +86,9 @@ export class StreamPrefix {
   #append(bytes: Uint8Array): void {
     const need = Math.min(this.limit, this.#filled + bytes.length);
     if (need > this.#data.length) {
-      const grown = new Uint8Array(Math.min(this.limit, Math.max(need, this.#data.length * 2)));
+      const grown = new Uint8Array(
+        Math.min(this.limit, Math.max(need, 1024, this.#data.length * 2)),
+      );
       grown.set(this.#data.subarray(0, this.#filled));
       this.#data = grown;
     }

@@ -72,7 +72,14 @@ Deno.test({
           assertEquals(Object.keys(totals).sort(), ["bytes", "packets"]);
         }
         assertLessOrEqual(f.firstSeen, f.lastSeen);
-        assertEquals([f.hostname, f.app, f.category], [null, null, null]);
+        assert(f.hostname === null || typeof f.hostname === "string", `${name}: hostname`);
+        assert(
+          [null, "sni", "quic", "http", "dns"].includes(f.hostnameSource),
+          `${name}: hostnameSource ${f.hostnameSource}`,
+        );
+        assertEquals(f.hostnameSource === null, f.hostname === null, `${name}: name and source`);
+        assert(f.app === null || typeof f.app === "string", `${name}: app`);
+        assertEquals(typeof f.category, "string", `${name}: category`);
       }
       const flowPackets = report.flows.reduce((n, f) => n + f.c2s.packets + f.s2c.packets, 0);
       const flowBytes = report.flows.reduce((n, f) => n + f.c2s.bytes + f.s2c.bytes, 0);

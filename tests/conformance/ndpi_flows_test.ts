@@ -49,24 +49,40 @@ function compare(expected: ExpectedFlow[], ours: FlowRecord[]) {
     pool.set(key, [...(pool.get(key) ?? []), f]);
   }
   const mismatches: string[] = [];
+  const pairs: [ExpectedFlow, FlowRecord][] = [];
   let exact = 0;
   for (const e of expected) {
     const candidates = pool.get(tupleKey(e.protocol, e.client, e.server)) ?? [];
     const index = candidates.findIndex((f) => sameCounts(e, f));
     if (index >= 0) {
-      candidates.splice(index, 1);
+      pairs.push([e, candidates.splice(index, 1)[0]]);
       exact++;
       continue;
     }
     const near = candidates.shift();
+    if (near) pairs.push([e, near]);
     mismatches.push(
       `${e.protocol} ${e.client} <-> ${e.server} expected ${counts(e.c2s, e.s2c)}, got ${
         near ? counts(...aligned(e, near)) : "no flow"
       }`,
     );
   }
-  return { exact, mismatches };
+  return { exact, mismatches, pairs };
 }
+
+/** nDPI categories with a Sluice counterpart of the same meaning. */
+const CATEGORY_MAP: Record<string, string> = {
+  Media: "Streaming",
+  Video: "Streaming",
+  Streaming: "Streaming",
+  Music: "Streaming",
+  Game: "Gaming",
+  VoIP: "VideoCalls",
+  SocialNetwork: "Social",
+  Chat: "Messaging",
+  VPN: "VPN",
+  Network: "Network",
+};
 
 type Totals = { packets: number; bytes: number };
 
@@ -100,6 +116,8 @@ Deno.test({
     const dir = `${CORPUS_DIR}ndpi`;
     const listed = listedDifferences();
     let total = 0, exact = 0;
+    let named = 0, sameName = 0, categorized = 0, sameCategory = 0;
+    const nameMisses: string[] = [];
     const unlisted: string[] = [];
     const perCapture: string[] = [];
     for (const entry of [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -118,6 +136,22 @@ Deno.test({
         if (!(err instanceof CaptureError)) throw err;
       }
       const result = compare(expected, flows);
+      for (const [e, f] of result.pairs) {
+        if (e.hostname) {
+          named++;
+          if (f.hostname?.toLowerCase() === e.hostname.toLowerCase()) sameName++;
+          else if (nameMisses.length < 400) {
+            nameMisses.push(
+              `${entry.name}: ${e.protocol} ${e.server} "${e.hostname}" got "${f.hostname}"`,
+            );
+          }
+        }
+        const mapped = e.category ? CATEGORY_MAP[e.category] : undefined;
+        if (mapped) {
+          categorized++;
+          if (f.category === mapped) sameCategory++;
+        }
+      }
       total += expected.length;
       exact += result.exact;
       if (result.mismatches.length > 0) {
@@ -134,6 +168,14 @@ Deno.test({
       `flow conformance: ${exact} of ${total} flows exact (${(share * 100).toFixed(2)}%), target ${
         TARGET * 100
       }%`,
+    );
+    if (Deno.env.get("SLUICE_NAME_MISSES")) console.log(nameMisses.join("\n"));
+    const pct = (a: number, b: number) => `${(100 * a / b).toFixed(1)}%`;
+    console.log(`hostnames: ${sameName} of ${named} agree with nDPI (${pct(sameName, named)})`);
+    console.log(
+      `categories: ${sameCategory} of ${categorized} agree with nDPI (${
+        pct(sameCategory, categorized)
+      })`,
     );
     assertGreaterOrEqual(share, TARGET, `only ${(share * 100).toFixed(2)}% of flows exact`);
     assertEquals(unlisted, [], "captures that differ but are not listed in DIFFERENCES.md");

@@ -9,9 +9,8 @@ function response(question: string, ...addresses: [string, number][]): DnsMessag
     question,
     questionType: 1,
     answers: [
-      { name: question, type: "CNAME", ttl: 300, data: "edge.cdn.example" },
+      { type: "CNAME", ttl: 300, data: "edge.cdn.example" },
       ...addresses.map(([data, ttl]) => ({
-        name: "edge.cdn.example",
         type: "A" as const,
         ttl,
         data,

@@ -261,6 +261,7 @@ Deno.test("flowRecord() copies a whole flow out as plain data", () => {
     firstSeen: 1_700_000_000.123457,
     lastSeen: 1_700_000_002.000001,
     hostname: null,
+    hostnameSource: null,
     app: null,
     category: null,
   }]);
