@@ -4,6 +4,7 @@ import { parseDnsMessage } from "./dns_message.ts";
 import type { FlowTable } from "./flow_table.ts";
 import { parseHttpRequest } from "./http_request.ts";
 import { formatIp } from "./ip_address.ts";
+import { netbiosName } from "./netbios_name.ts";
 import type { PacketInfo } from "./packet_info.ts";
 import { parseQuicInitial, QuicCryptoAssembler } from "./quic_initial.ts";
 import { StreamPrefix } from "./stream_prefix.ts";
@@ -19,7 +20,9 @@ const SYN = 0x02;
 /** Client packets looked at before a flow is given up on: names come early or not at all. */
 const MAX_INSPECTED = 8;
 const PREFIX_LIMIT = 16 * 1024;
-const DNS_PORTS = new Set([53, 5353, 5355]);
+/** DNS and its relatives in DNS format: mDNS, LLMNR, NetBIOS name service. */
+const DNS_PORTS = new Set([53, 5353, 5355, 137]);
+const NETBIOS_NS = 137, SSDP = 1900;
 
 /** A flow's name and classification, as plain data. */
 export interface FlowNaming {
@@ -80,7 +83,7 @@ export class FlowNamer {
       info.payloadLength,
     );
     if (info.protocol === TCP) this.#tcp(flow, state, info, table.direction, payload);
-    else this.#udp(flow, state, table.direction, payload, time);
+    else this.#udp(flow, state, info, table.direction, payload, time);
   }
 
   /** Drops a flow's state as it leaves the table. */
@@ -150,6 +153,7 @@ export class FlowNamer {
   #udp(
     flow: number,
     state: Inspection,
+    info: PacketInfo,
     dir: number,
     payload: Uint8Array,
     time: number,
@@ -160,8 +164,18 @@ export class FlowNamer {
       const message = parseDnsMessage(payload);
       if (!message) return;
       if (message.response) this.dnsCache.learn(message, time);
-      if (message.question && this.#source[flow] !== DNS) this.#name(flow, message.question, DNS);
+      if (message.question && this.#source[flow] !== DNS) {
+        const port = info.dstPort === NETBIOS_NS || info.srcPort === NETBIOS_NS;
+        const name = port ? netbiosName(message.question) : message.question;
+        if (name) this.#name(flow, name, DNS);
+      }
       return;
+    }
+    if (info.dstPort === SSDP) {
+      // SSDP is HTTP over UDP: its HOST header is what it names.
+      const host = ssdpHost(payload);
+      if (host) this.#name(flow, host, HTTP);
+      return this.#stop(flow);
     }
     if (dir !== 0 || payload.length < 1200 || (payload[0] & 0xc0) !== 0xc0) return;
     const initial = parseQuicInitial(payload);
@@ -183,4 +197,14 @@ export class FlowNamer {
     this.#inspecting[flow] = 0;
     this.#state.delete(flow);
   }
+}
+
+const latin1 = new TextDecoder("latin1");
+
+/** The HOST header of an SSDP request (M-SEARCH or NOTIFY), as written. */
+function ssdpHost(payload: Uint8Array): string | null {
+  const text = latin1.decode(payload.subarray(0, 1024));
+  if (!text.startsWith("M-SEARCH ") && !text.startsWith("NOTIFY ")) return null;
+  const m = /\r?\nhost:[ \t]*([^\r\n]{1,260})/i.exec(text);
+  return m ? m[1].trim().toLowerCase() : null;
 }
