@@ -24,6 +24,16 @@ const PREFIX_LIMIT = 16 * 1024;
 const DNS_PORTS = new Set([53, 5353, 5355, 137]);
 const NETBIOS_NS = 137, SSDP = 1900;
 
+/** IP protocols without ports that are the network's own plumbing. */
+const NETWORK_PROTOCOLS: Record<number, AppMatch> = {
+  1: { app: "icmp", name: "ICMP", category: "Network" },
+  2: { app: "igmp", name: "IGMP", category: "Network" },
+  58: { app: "icmpv6", name: "ICMPv6", category: "Network" },
+  89: { app: "ospf", name: "OSPF", category: "Network" },
+  103: { app: "pim", name: "PIM", category: "Network" },
+  112: { app: "vrrp", name: "VRRP", category: "Network" },
+};
+
 /** A flow's name and classification, as plain data. */
 export interface FlowNaming {
   hostname: string | null;
@@ -93,18 +103,22 @@ export class FlowNamer {
     this.#source[flow] = 0;
   }
 
-  /** The flow's name and its app and category: hostname, then address, then port. */
+  /**
+   * The flow's name and its app and category. A network service's own port
+   * decides first (a DNS query for youtube.com is DNS, not YouTube), then the
+   * hostname, the server's address, and any other port rule.
+   */
   naming(table: FlowTable, flow: number): FlowNaming {
     const hostname = this.#hostname[flow];
-    let match: AppMatch | null = hostname ? this.#catalogue.byHostname(hostname) : null;
-    if (!match) {
-      const port = table.endpoint(flow, 1, this.#word);
-      match = this.#catalogue.byAddress(table.ipVersion(flow) as 4 | 6, this.#word);
-      if (!match) {
-        const clientPort = table.endpoint(flow, 0, this.#word);
-        match = this.#catalogue.byPort(table.protocol(flow), port, clientPort);
-      }
-    }
+    const protocol = table.protocol(flow);
+    const clientPort = table.endpoint(flow, 0, this.#word);
+    const serverPort = table.endpoint(flow, 1, this.#word); // leaves the server address in #word
+    const byPort = this.#catalogue.byPort(protocol, serverPort, clientPort);
+    let match: AppMatch | null = NETWORK_PROTOCOLS[protocol] ??
+      (byPort?.category === "Network" ? byPort : null);
+    match ??= hostname ? this.#catalogue.byHostname(hostname) : null;
+    match ??= this.#catalogue.byAddress(table.ipVersion(flow) as 4 | 6, this.#word);
+    match ??= byPort;
     return {
       hostname,
       hostnameSource: SOURCES[this.#source[flow]],

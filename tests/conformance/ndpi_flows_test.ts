@@ -150,6 +150,13 @@ Deno.test({
         if (mapped) {
           categorized++;
           if (f.category === mapped) sameCategory++;
+          else if (nameMisses.length < 4000 && Deno.env.get("SLUICE_CATEGORY_MISSES")) {
+            nameMisses.push(
+              `CAT ${e.category}->${mapped} got ${f.category} (${f.app}) ${e.protocol} ${e.server} ${
+                e.hostname ?? ""
+              }`,
+            );
+          }
         }
       }
       total += expected.length;
