@@ -1,9 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { parseDnsMessage } from "../../engine/dns_message.ts";
-import { prng } from "./_packets.ts";
+import { prng, u16, u32 } from "./_packets.ts";
 
-const u16 = (n: number) => [n >> 8, n & 255];
-const u32 = (n: number) => [n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255];
 const name = (
   s: string,
 ) => [...s.split(".").flatMap((l) => [l.length, ...new TextEncoder().encode(l)]), 0];

@@ -15,6 +15,7 @@ import {
   parseQuicInitial,
   QuicCryptoAssembler,
 } from "../../engine/quic_initial.ts";
+import { concat } from "./_packets.ts";
 import { CORPUS_DIR, hasCorpus, hasLibpcap, requireSystem, skipUnless } from "../_system.ts";
 import { END_OF_CAPTURE, openFile } from "../../capture/mod.ts";
 
@@ -22,16 +23,6 @@ const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => pars
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const V1 = 0x00000001, V2 = 0x6b3343cf;
 const RFC_DCID = fromHex("8394c8f03e515708");
-
-function concat(...parts: (Uint8Array | readonly number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function varint(n: number): number[] {
   if (n < 64) return [n];

@@ -1,8 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { parseClientHello, parseTlsRecords } from "../../engine/tls_client_hello.ts";
-import { prng } from "./_packets.ts";
+import { prng, u16 } from "./_packets.ts";
 
-const u16 = (n: number) => [n >> 8, n & 255];
 const u24 = (n: number) => [n >> 16, (n >> 8) & 255, n & 255];
 
 /** A ClientHello handshake message with the given extensions. */
