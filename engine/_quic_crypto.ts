@@ -1,6 +1,7 @@
 // QUIC Initial packet protection (RFC 9001 §5, RFC 9369 §3.3), over node:crypto:
-// HKDF-Expand-Label key derivation, AES-128-ECB header protection masks and
-// AES-128-GCM payload decryption. Internal to engine/quic_initial.ts.
+// the versions it applies to and their salts (a table), HKDF-Expand-Label key
+// derivation, AES-128-ECB header protection masks and AES-128-GCM payload
+// decryption. Internal to engine/quic_initial.ts.
 import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
 
 /** The keys protecting one direction of Initial packets. */
@@ -13,13 +14,22 @@ export interface InitialKeys {
   hp: Uint8Array;
 }
 
-/** How a QUIC version protects Initial packets. */
+/** How a QUIC version protects Initial packets, and what they carry. */
 export interface InitialScheme {
+  /** Names the salt: the key memo tells schemes apart by it. */
+  name: string;
   salt: Uint8Array;
   /** "quic" for v1 and drafts, "quicv2" for v2: label prefix of key/iv/hp. */
   labelPrefix: string;
   /** Long header packet type bits (0x30 of the first byte) that mean Initial. */
   initialType: number;
+  /**
+   * The frames inside: "ietf" (CRYPTO is 0x06), or "gquic" for Google's Q050
+   * and T05x (CRYPTO is 0x08, ACK is 0x40 to 0x7f).
+   */
+  frames: "ietf" | "gquic";
+  /** The CRYPTO stream's first message: a TLS ClientHello, or (Q050) a Google QUIC CHLO. */
+  hello: "tls" | "chlo";
 }
 
 function hex(s: string): Uint8Array {
@@ -28,33 +38,60 @@ function hex(s: string): Uint8Array {
   return out;
 }
 
-const V1: InitialScheme = {
-  salt: hex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a"),
-  labelPrefix: "quic",
-  initialType: 0,
-};
-const V2: InitialScheme = {
-  salt: hex("0dede3def700a6db819381be6e269dcbf9bd2ed9"),
+function scheme(name: string, salt: string, more: Partial<InitialScheme> = {}): InitialScheme {
+  return {
+    name,
+    salt: hex(salt),
+    labelPrefix: "quic",
+    initialType: 0,
+    frames: "ietf",
+    hello: "tls",
+    ...more,
+  };
+}
+
+// Initial salts: RFC 9001 §5.2, RFC 9369 §3.3.1, the drafts, and Google's own
+// (as Chromium and Wireshark know them).
+const V1 = scheme("v1", "38762cf7f55934b34d179ae6a4c80cadccbb7f0a");
+const V2 = scheme("v2", "0dede3def700a6db819381be6e269dcbf9bd2ed9", {
   labelPrefix: "quicv2",
   initialType: 1,
-};
-const DRAFT_29: InitialScheme = {
-  salt: hex("afbfec289993d24c9e9786f19c6111e04390a899"),
-  labelPrefix: "quic",
-  initialType: 0,
-};
-const DRAFT_23: InitialScheme = {
-  salt: hex("c3eef712c72ebb5a11a7d2432bb46365bef9f502"),
-  labelPrefix: "quic",
-  initialType: 0,
-};
+});
+const DRAFT_29 = scheme("draft-29", "afbfec289993d24c9e9786f19c6111e04390a899");
+const DRAFT_23 = scheme("draft-23", "c3eef712c72ebb5a11a7d2432bb46365bef9f502");
+const DRAFT_22 = scheme("draft-22", "7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a");
+const Q050 = scheme("Q050", "504574efd066fe2f9d945cfcdbd3a7f0d3b56b45", {
+  frames: "gquic",
+  hello: "chlo",
+});
+const T050 = scheme("T050", "7ff579e5acd072915580304c43a2367c60488310", { frames: "gquic" });
+const T051 = scheme("T051", "7a4edef4e7ccee5fa4506c19124fc8ccda6e033d", { frames: "gquic" });
+
+/** Versions with Initial protection, as inclusive ranges: [first, last, scheme]. */
+const VERSIONS: readonly [number, number, InitialScheme][] = [
+  [0x00000001, 0x00000001, V1],
+  [0x6b3343cf, 0x6b3343cf, V2],
+  [0xff000016, 0xff000016, DRAFT_22],
+  [0xff000017, 0xff00001c, DRAFT_23],
+  [0xff00001d, 0xff000020, DRAFT_29],
+  [0xff000021, 0xff000022, V1], // drafts 33 and 34 already use the final salt
+  [0x51303530, 0x51303530, Q050], // "Q050"
+  [0x54303530, 0x54303530, T050], // "T050"
+  [0x54303531, 0x54303531, T051], // "T051"
+  // Facebook's mvfst: faceb001 follows draft 22, faceb002 draft 27; faceb003
+  // and faceb004 alias v1; its other numbers (experimental 0e, 11, 13, aliases
+  // 10, 12...) take its default, draft 23's salt.
+  [0xfaceb001, 0xfaceb001, DRAFT_22],
+  [0xfaceb002, 0xfaceb002, DRAFT_23],
+  [0xfaceb003, 0xfaceb004, V1],
+  [0xfaceb005, 0xfaceb0ff, DRAFT_23],
+];
 
 /** The Initial protection of `version`, or null for a version this module does not know. */
 export function initialScheme(version: number): InitialScheme | null {
-  if (version === 0x00000001) return V1;
-  if (version === 0x6b3343cf) return V2;
-  if (version >= 0xff00001d && version <= 0xff000020) return DRAFT_29;
-  if (version >= 0xff000017 && version <= 0xff00001c) return DRAFT_23;
+  for (const [first, last, known] of VERSIONS) {
+    if (version >= first && version <= last) return known;
+  }
   return null;
 }
 
@@ -80,7 +117,7 @@ const keyMemo = new Map<string, InitialKeys>();
 
 /** The client's Initial keys for a Destination Connection ID under `scheme`. */
 export function clientInitialKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys {
-  const memoKey = `${scheme.labelPrefix}/${scheme.salt[0]}/${dcid.join(",")}`;
+  const memoKey = `${scheme.name}/${dcid.join(",")}`;
   const known = keyMemo.get(memoKey);
   if (known) return known;
   const keys = deriveClientKeys(scheme, dcid);

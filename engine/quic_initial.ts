@@ -1,8 +1,10 @@
 // QUIC client Initial packets (RFC 9000 §17.2.2, RFC 9001 §5, RFC 9369): removes
 // the Initial protection that anyone who sees the Destination Connection ID can
 // remove, and collects the CRYPTO frames, whose stream holds the TLS ClientHello
-// and so the server name. Pure and synchronous; hostile input gives null, never
-// an exception.
+// and so the server name. Google QUIC is read too: Q024 to Q046 send their
+// CHLO in plaintext, Q050 protects it like an Initial, and T050/T051 carry a
+// TLS ClientHello in Google's frame layout. Pure and synchronous; hostile
+// input gives null, never an exception.
 import {
   aeadOpen,
   clientInitialKeys,
@@ -11,6 +13,7 @@ import {
   initialScheme,
   packetNonce,
 } from "./_quic_crypto.ts";
+import { parseChlo, readGquicFrames, readPlainGquic } from "./gquic_hello.ts";
 import { parseClientHello } from "./tls_client_hello.ts";
 
 /** Bytes of the CRYPTO stream at `offset`. */
@@ -21,17 +24,35 @@ export interface CryptoChunk {
 
 /** What the client Initial packets of one UDP datagram carried. */
 export interface QuicInitial {
-  /** QUIC version: 1, 0x6b3343cf (v2) or a draft 0xff0000NN. */
+  /**
+   * QUIC version: 1, 0x6b3343cf (v2), a draft 0xff0000NN, mvfst 0xfaceb0NN,
+   * or Google's "Q0NN" and "T05N" in ASCII (0x51303530 is Q050).
+   */
   version: number;
-  /** Destination Connection ID of the first Initial packet (the one its keys come from). */
+  /**
+   * The Destination Connection ID whose keys opened the first Initial packet:
+   * its own, or the `keyDcid` given to {@linkcode parseQuicInitial}. For
+   * plaintext Google QUIC, the connection ID.
+   */
   dcid: Uint8Array;
-  /** Source Connection ID of the first Initial packet. */
+  /** Source Connection ID of the first Initial packet (empty for gQUIC's public header). */
   scid: Uint8Array;
   /** Packet number of the first Initial packet, as sent (truncated). */
   packetNumber: number;
-  /** CRYPTO frames of every Initial packet in the datagram that decrypted, in order of arrival. */
+  /**
+   * TLS CRYPTO stream chunks of every Initial packet in the datagram that
+   * decrypted, in order of arrival; empty for Google's CHLO versions.
+   */
   chunks: CryptoChunk[];
+  /**
+   * Google QUIC crypto (Q024 to Q050): the server name of the CHLO this
+   * datagram carries, null for a CHLO without one; undefined when it carries
+   * no CHLO, and always for TLS versions.
+   */
+  chloSni?: string | null;
 }
+
+const Q046 = 0x51303436;
 
 /** Reads a QUIC variable-length integer at `at`: [value, next offset], or null past `end`. */
 function varint(p: Uint8Array, at: number, end: number): [number, number] | null {
@@ -83,11 +104,19 @@ function cryptoFrames(p: Uint8Array, out: CryptoChunk[]): void {
 }
 
 /**
- * Decrypts the client Initial packets at the start of a UDP payload (QUIC v1, v2,
- * drafts 23 to 32) and returns their CRYPTO frames; null when the payload holds
- * no client Initial packet that decrypts (other versions, server Initials,
- * short headers, garbage, a failed authentication tag). Coalesced packets are
- * walked: every Initial packet of the datagram contributes its chunks.
+ * Reads the client Initial packets at the start of a UDP payload and returns
+ * what they carried; null when the payload holds no client Initial packet
+ * that decrypts (unknown versions, server Initials, short headers, garbage,
+ * a failed authentication tag). Versions: QUIC v1 and v2, drafts 22 to 34,
+ * Facebook's mvfst, Google's T050 and T051 (CRYPTO chunks of a TLS
+ * ClientHello), Google's Q050 (encrypted) and Q024 to Q046 (plaintext), whose
+ * CHLO gives `chloSni` at once. Coalesced packets are walked: every Initial
+ * packet of the datagram contributes its chunks.
+ *
+ * A client keeps the keys of its first Initial when the server moves it to a
+ * new connection ID: pass the `dcid` of the flow's previous result as
+ * `keyDcid` ({@linkcode QuicCryptoAssembler.keyDcid} keeps it) and its keys
+ * are tried before those of the packet's own.
  *
  * @example
  * ```ts
@@ -95,13 +124,19 @@ function cryptoFrames(p: Uint8Array, out: CryptoChunk[]): void {
  * assertEquals(parseQuicInitial(new Uint8Array([0x40, 1, 2, 3])), null); // a short header
  * ```
  */
-export function parseQuicInitial(payload: Uint8Array): QuicInitial | null {
+export function parseQuicInitial(payload: Uint8Array, keyDcid?: Uint8Array): QuicInitial | null {
+  if (payload.length < 7) return null;
+  if ((payload[0] & 0x80) === 0 || u32(payload, 1) === Q046) {
+    const plain = readPlainGquic(payload);
+    if (!plain) return null;
+    const { version, cid, packetNumber, sni } = plain;
+    return { version, dcid: cid, scid: new Uint8Array(0), packetNumber, chunks: [], chloSni: sni };
+  }
   let result: QuicInitial | null = null;
   let at = 0;
   while (at + 7 <= payload.length && (payload[at] & 0x80) !== 0) {
     const first = payload[at];
-    const version = ((payload[at + 1] << 24) | (payload[at + 2] << 16) |
-      (payload[at + 3] << 8) | payload[at + 4]) >>> 0;
+    const version = u32(payload, at + 1);
     const scheme = initialScheme(version);
     if (!scheme || (result && result.version !== version)) break;
     let pos = at + 5;
@@ -124,24 +159,45 @@ export function parseQuicInitial(payload: Uint8Array): QuicInitial | null {
     const start = at, pnOffset = length[1], end = pnOffset + length[0];
     at = end;
     if (!isInitial) continue; // 0-RTT or Handshake: skipped by its length
-    const chunks = openInitial(payload, start, pnOffset, end, scheme, dcid);
-    if (!chunks) {
+    const opened = openInitial(payload, start, pnOffset, end, scheme, dcid, keyDcid);
+    if (!opened) {
       if (!result) return null;
       continue;
     }
     result ??= {
       version,
-      dcid: dcid.slice(),
+      dcid: opened.dcid.slice(),
       scid: scid.slice(),
-      packetNumber: chunks.pn,
+      packetNumber: opened.pn,
       chunks: [],
     };
-    result.chunks.push(...chunks.chunks);
+    if (scheme.hello === "tls") {
+      result.chunks.push(...opened.chunks);
+    }
+    for (const chunk of scheme.hello === "chlo" ? opened.chunks : []) {
+      if (result.chloSni === undefined) {
+        result.chloSni = parseChlo(chunk.data);
+      }
+    }
   }
   return result;
 }
 
-/** Removes the protection of the Initial packet at `payload[start..end)`; null when it fails. */
+function u32(p: Uint8Array, at: number): number {
+  return ((p[at] << 24) | (p[at + 1] << 16) | (p[at + 2] << 8) | p[at + 3]) >>> 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Removes the protection of the Initial packet at `payload[start..end)` with
+ * the keys of `keyDcid` (when given and not its own), then of its own `dcid`;
+ * null when neither opens it.
+ */
 function openInitial(
   payload: Uint8Array,
   start: number,
@@ -149,26 +205,32 @@ function openInitial(
   end: number,
   scheme: InitialScheme,
   dcid: Uint8Array,
-): { pn: number; chunks: CryptoChunk[] } | null {
+  keyDcid: Uint8Array | undefined,
+): { pn: number; dcid: Uint8Array; chunks: CryptoChunk[] } | null {
   if (pnOffset + 4 + 16 > end) return null; // no room for the sample
-  const keys = clientInitialKeys(scheme, dcid);
-  const mask = headerMask(keys.hp, payload.subarray(pnOffset + 4, pnOffset + 20));
-  const first = payload[start] ^ (mask[0] & 0x0f);
-  const pnLen = (first & 3) + 1;
-  const header = payload.slice(start, pnOffset + pnLen);
-  header[0] = first;
-  let pn = 0;
-  for (let i = 0; i < pnLen; i++) {
-    const b = payload[pnOffset + i] ^ mask[1 + i];
-    header[pnOffset - start + i] = b;
-    pn = pn * 256 + b;
+  const sample = payload.subarray(pnOffset + 4, pnOffset + 20);
+  for (const candidate of keyDcid && !sameBytes(keyDcid, dcid) ? [keyDcid, dcid] : [dcid]) {
+    const keys = clientInitialKeys(scheme, candidate);
+    const mask = headerMask(keys.hp, sample);
+    const first = payload[start] ^ (mask[0] & 0x0f);
+    const pnLen = (first & 3) + 1;
+    const header = payload.slice(start, pnOffset + pnLen);
+    header[0] = first;
+    let pn = 0;
+    for (let i = 0; i < pnLen; i++) {
+      const b = payload[pnOffset + i] ^ mask[1 + i];
+      header[pnOffset - start + i] = b;
+      pn = pn * 256 + b;
+    }
+    const sealed = payload.subarray(pnOffset + pnLen, end);
+    const plain = aeadOpen(keys.key, packetNonce(keys.iv, pn), header, sealed);
+    if (!plain) continue;
+    const chunks: CryptoChunk[] = [];
+    if (scheme.frames === "ietf") cryptoFrames(plain, chunks);
+    else readGquicFrames(plain, 0, 50, pnLen, chunks);
+    return { pn, dcid: candidate, chunks };
   }
-  const sealed = payload.subarray(pnOffset + pnLen, end);
-  const plain = aeadOpen(keys.key, packetNonce(keys.iv, pn), header, sealed);
-  if (!plain) return null;
-  const chunks: CryptoChunk[] = [];
-  cryptoFrames(plain, chunks);
-  return { pn, chunks };
+  return null;
 }
 
 /** The most CRYPTO stream bytes a {@linkcode QuicCryptoAssembler} keeps. */
@@ -177,7 +239,8 @@ export const QUIC_CRYPTO_LIMIT = 64 * 1024;
 /**
  * Reassembles one flow's client CRYPTO stream from {@linkcode parseQuicInitial}
  * chunks (out of order, duplicated or overlapping; the first copy of a byte
- * wins) until its ClientHello is complete. Keeps at most
+ * wins) until its ClientHello is complete; with {@linkcode addInitial}, also
+ * takes a gQUIC CHLO's answer and remembers the keys' connection ID. Keeps at most
  * {@linkcode QUIC_CRYPTO_LIMIT} bytes: a ClientHello longer than that never
  * completes and gives null.
  *
@@ -196,6 +259,29 @@ export class QuicCryptoAssembler {
   #have = new Uint8Array(0);
   #contiguous = 0;
   #result: string | null | undefined = undefined;
+  #keyDcid: Uint8Array | undefined;
+
+  /**
+   * The connection ID whose keys opened the flow's latest Initials: what
+   * {@linkcode parseQuicInitial} needs as `keyDcid` for the flow's next
+   * datagram, once the server has moved the client to a new connection ID.
+   */
+  get keyDcid(): Uint8Array | undefined {
+    return this.#keyDcid;
+  }
+
+  /**
+   * Stores what one datagram's Initials carried and returns {@linkcode sni}:
+   * a gQUIC CHLO answers at once, TLS chunks once the ClientHello is whole.
+   */
+  addInitial(initial: QuicInitial): string | null | undefined {
+    this.#keyDcid = initial.dcid;
+    if (initial.chloSni !== undefined && this.#result === undefined) {
+      return this.#finish(initial.chloSni);
+    }
+    this.add(initial.chunks);
+    return this.sni();
+  }
 
   /** Stores chunks; ignored once {@linkcode sni} has an answer. */
   add(chunks: Iterable<CryptoChunk>): void {

@@ -15,7 +15,7 @@ import {
   parseQuicInitial,
   QuicCryptoAssembler,
 } from "../../engine/quic_initial.ts";
-import { concat } from "./_packets.ts";
+import { concat, u32 } from "./_packets.ts";
 import { CORPUS_DIR, hasCorpus, hasLibpcap, requireSystem, skipUnless } from "../_system.ts";
 import { END_OF_CAPTURE, openFile } from "../../capture/mod.ts";
 
@@ -114,8 +114,21 @@ function protect(frames: Uint8Array, o: Protect = {}): Uint8Array {
   return packet;
 }
 
-function crypto(offset: number, data: Uint8Array): Uint8Array {
-  return concat([0x06], varint(offset), varint(data.length), data);
+function crypto(offset: number, data: Uint8Array, type = 0x06): Uint8Array {
+  return concat([type], varint(offset), varint(data.length), data);
+}
+
+/** A gQUIC CHLO naming `sni`, padded to 1024 bytes as clients send it. */
+function chlo(sni: string): Uint8Array {
+  const name = new TextEncoder().encode(sni), pad = 1024 - 24 - name.length;
+  const le32 = (n: number) => [n & 255, (n >> 8) & 255, 0, 0];
+  return concat(
+    [0x43, 0x48, 0x4c, 0x4f, 2, 0, 0, 0], // "CHLO", 2 entries
+    [0x50, 0x41, 0x44, 0, ...le32(pad)], // "PAD\0"
+    [0x53, 0x4e, 0x49, 0, ...le32(pad + name.length)], // "SNI\0"
+    new Uint8Array(pad),
+    name,
+  );
 }
 
 /** A TLS 1.3 ClientHello handshake message, with `sni` and `pad` bytes of padding extension. */
@@ -188,15 +201,15 @@ Deno.test("parseQuicInitial() reads QUIC v2 Initials by their type bits 0b01", (
   assertEquals(parseQuicInitial(protect(frames, { version: V1, type: 1 })), null);
 });
 
-Deno.test("parseQuicInitial() reads drafts 23 to 32 and refuses unknown versions", () => {
+Deno.test("parseQuicInitial() reads drafts 22 to 34 and refuses unknown versions", () => {
   const frames = concat(crypto(0, clientHello("draft.example")), new Uint8Array(40));
-  for (let version = 0xff000017; version <= 0xff000020; version++) {
+  for (let version = 0xff000016; version <= 0xff000022; version++) {
     const initial = parseQuicInitial(protect(frames, { version }));
     assertEquals(initial?.version, version, version.toString(16));
     assertStrictEquals(sniOf(initial!.chunks), "draft.example");
   }
   const packet = protect(frames, { version: 0xff00001d });
-  for (const version of [0xff000021, 0xff000016, 0x0a0a0a0a, 0]) {
+  for (const version of [0xff000015, 0xff000023, 0xfaceb000, 0x51303439, 0x0a0a0a0a, 0]) {
     const other = packet.slice();
     new DataView(other.buffer).setUint32(1, version);
     assertEquals(parseQuicInitial(other), null, version.toString(16));
@@ -234,6 +247,93 @@ Deno.test("parseQuicInitial() collects every Initial of a coalesced datagram", (
   const bad = b.slice();
   bad[bad.length - 1] ^= 1;
   assertEquals(parseQuicInitial(concat(a, bad))?.chunks.length, 1);
+});
+
+Deno.test("parseQuicInitial() reads Q050's CHLO from Google's CRYPTO frames", () => {
+  const Q050 = 0x51303530;
+  const ack = [0x40, 1, 0x10, 0x8c, 1, 0]; // gQUIC ACK: largest 1, delay, block 1, no timestamps
+  const first = parseQuicInitial(protect(concat(crypto(0, chlo("q50.example"), 0x08)), {
+    version: Q050,
+  }));
+  assertEquals(first?.version, Q050);
+  assertStrictEquals(first?.chloSni, "q50.example");
+  assertEquals(first?.chunks, []);
+  // The second CHLO, after a REJ: past an ACK, at a stream offset, read on its own.
+  const second = protect(concat(ack, crypto(1024, chlo("again.example"), 0x08)), {
+    version: Q050,
+    pn: 3,
+  });
+  assertStrictEquals(parseQuicInitial(second)?.chloSni, "again.example");
+  const ackOnly = parseQuicInitial(protect(concat(ack, new Uint8Array(30)), { version: Q050 }));
+  assert(ackOnly);
+  assertStrictEquals(ackOnly.chloSni, undefined);
+  // IETF CRYPTO frames (0x06) mean nothing in Google's layout.
+  const ietf = parseQuicInitial(protect(crypto(0, chlo("x.example")), { version: Q050 }));
+  assertStrictEquals(ietf?.chloSni, undefined);
+});
+
+Deno.test("parseQuicInitial() reads T050 and T051 ClientHellos from Google's CRYPTO frames", () => {
+  for (const version of [0x54303530, 0x54303531]) {
+    const hello = clientHello("t05x.example", 1300);
+    const a = parseQuicInitial(protect(crypto(0, hello.subarray(0, 1000), 0x08), { version }));
+    const ackAndRest = concat([0x40, 1, 0, 0, 1, 0], crypto(1000, hello.subarray(1000), 0x08));
+    const b = parseQuicInitial(protect(ackAndRest, { version, pn: 3 }));
+    assert(a && b);
+    assertStrictEquals(a.chloSni, undefined);
+    assertStrictEquals(sniOf(a.chunks, b.chunks), "t05x.example");
+  }
+});
+
+Deno.test("mvfst versions take the salts of the drafts they follow", () => {
+  const salts: [number, string][] = [
+    [0xfaceb001, "draft-22"],
+    [0xfaceb002, "draft-23"],
+    [0xfaceb003, "v1"],
+    [0xfaceb00e, "draft-23"],
+    [0xfaceb011, "draft-23"],
+  ];
+  const frames = concat(crypto(0, clientHello("graph.example")), new Uint8Array(40));
+  for (const [version, salt] of salts) {
+    assertEquals(initialScheme(version)?.name, salt, version.toString(16));
+    assertStrictEquals(
+      sniOf(parseQuicInitial(protect(frames, { version }))!.chunks),
+      "graph.example",
+    );
+  }
+});
+
+Deno.test("parseQuicInitial() opens Initials sent to a new DCID with the first DCID's keys", () => {
+  const first = fromHex("ac49898ddc4590e8"),
+    moved = fromHex("0164bccb0bceb2de8f64afc9a9cea6a36437ab44");
+  const hello = clientHello("moved.example", 1300);
+  const a = protect(crypto(0, hello.subarray(0, 1000)), { dcid: first, pn: 0 });
+  const b = protect(crypto(1000, hello.subarray(1000)), { dcid: moved, keyDcid: first, pn: 1 });
+  assertEquals(parseQuicInitial(b), null); // its own DCID's keys do not open it
+  const assembler = new QuicCryptoAssembler();
+  assertStrictEquals(assembler.keyDcid, undefined);
+  const fromA = parseQuicInitial(a, assembler.keyDcid);
+  assert(fromA);
+  assertStrictEquals(assembler.addInitial(fromA), undefined);
+  assertEquals(assembler.keyDcid, first);
+  const fromB = parseQuicInitial(b, assembler.keyDcid);
+  assertEquals(fromB?.dcid, first);
+  assertStrictEquals(assembler.addInitial(fromB!), "moved.example");
+  // After a Retry the packet's own DCID keys it: those are tried second.
+  const retried = protect(crypto(0, hello), { dcid: moved, pn: 2 });
+  assertEquals(parseQuicInitial(retried, first)?.dcid, moved);
+});
+
+Deno.test("QuicCryptoAssembler.addInitial() answers at a gQUIC CHLO", () => {
+  const q050 = parseQuicInitial(protect(crypto(0, chlo("chlo.example"), 0x08), {
+    version: 0x51303530,
+  }))!;
+  const assembler = new QuicCryptoAssembler();
+  assertStrictEquals(assembler.addInitial({ ...q050, chloSni: undefined }), undefined);
+  assertStrictEquals(assembler.addInitial(q050), "chlo.example");
+  assertStrictEquals(assembler.addInitial({ ...q050, chloSni: "later.example" }), "chlo.example");
+  const none = new QuicCryptoAssembler();
+  assertStrictEquals(none.addInitial({ ...q050, chloSni: null }), null);
+  assertStrictEquals(none.sni(), null);
 });
 
 Deno.test("parseQuicInitial() reads past PADDING, PING, ACK and CONNECTION_CLOSE", () => {
@@ -274,8 +374,9 @@ Deno.test("parseQuicInitial() returns null on garbage, truncation and a bad tag"
   const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16;
   for (let i = 0; i < 500; i++) {
     const junk = Uint8Array.from({ length: random() % 1300 }, random);
-    if (junk.length > 6) junk.set([0xc0 | (junk[0] & 0x3f), 0, 0, 0, 1, junk[5] % 24]);
-    assertEquals(parseQuicInitial(junk), null);
+    const version = [V1, 0x51303530, 0x54303531, 0xfaceb002, 0x51303436][i % 5];
+    if (junk.length > 6) junk.set([0xc0 | (junk[0] & 0x3f), ...u32(version), junk[5] % 24]);
+    assertEquals(parseQuicInitial(junk, i % 2 ? RFC_DCID : undefined), null);
   }
 });
 
@@ -312,7 +413,7 @@ Deno.test("QuicCryptoAssembler keeps at most 64 KiB", () => {
   assertStrictEquals(sniOf(chunks), "big.example");
 });
 
-/** The first SNI each UDP flow's client Initials give, read through libpcap. */
+/** The first SNI each UDP flow's client Initials give, read through libpcap as FlowNamer does. */
 async function corpusSnis(path: string): Promise<string[]> {
   const source = openFile(path);
   const info = new PacketInfo(), found: string[] = [];
@@ -326,14 +427,13 @@ async function corpusSnis(path: string): Promise<string[]> {
         v.byteOffset + info.payloadOffset,
         info.payloadLength,
       );
-      const initial = parseQuicInitial(payload);
-      if (!initial) return;
       const key = `${info.src.join(".")}:${info.srcPort}>${info.dst.join(".")}:${info.dstPort}`;
+      const initial = parseQuicInitial(payload, flows.get(key)?.keyDcid);
+      if (!initial) return;
       const assembler = flows.get(key) ?? new QuicCryptoAssembler();
       flows.set(key, assembler);
       const before = assembler.sni();
-      assembler.add(initial.chunks);
-      const sni = assembler.sni();
+      const sni = assembler.addInitial(initial);
       if (before === undefined && typeof sni === "string") found.push(sni);
     },
   };
@@ -341,16 +441,25 @@ async function corpusSnis(path: string): Promise<string[]> {
   return found;
 }
 
+/** Captures whose QUIC flows nDPI names: drafts, mvfst, and Google's Q0xx and T05x. */
+const CORPUS = [
+  ...["quic-23.pcap", "quic-24.pcap", "quic-27.pcap", "quic-29.pcap"],
+  ...["quic-mvfst-22.pcap", "quic-mvfst-27.pcapng", "quic-mvfst-exp.pcap"],
+  ...["quic_frags_different_dcid.pcapng", "quic_t50.pcap", "quic_t51.pcap", "quic_q50.pcap"],
+  ...["gquic.pcap", "quic_q46.pcap", "quic_q46_b.pcap", "quic046.pcap", "quic_q43.pcap"],
+  ...["quic_q39.pcap", "youtube_quic.pcap", "quic.pcap", "http_ipv6.pcap"],
+];
+
 Deno.test({
-  name: "parseQuicInitial() finds the nDPI corpus's draft 23 to 29 server names",
+  name: "parseQuicInitial() finds the nDPI corpus's QUIC and gQUIC server names",
   ignore: skipUnless(hasCorpus() && hasLibpcap(), "the shared pcap corpus with libpcap"),
   async fn() {
     requireSystem(hasCorpus() && hasLibpcap(), "the shared pcap corpus with libpcap");
-    for (const draft of [23, 24, 27, 29]) {
-      const name = `quic-${draft}.pcap`;
+    for (const name of CORPUS) {
       const expected = Deno.readTextFileSync(`${CORPUS_DIR}ndpi-expected/${name}.out`);
-      const want = [...expected.matchAll(/Hostname\/SNI: ([^\]]+)\]/g)].map((m) => m[1]);
-      assertEquals(await corpusSnis(`${CORPUS_DIR}ndpi/${name}`), want, name);
+      const want = [...expected.matchAll(/\tUDP .*Hostname\/SNI: ([^\]]+)\]/g)].map((m) => m[1]);
+      const found = await corpusSnis(`${CORPUS_DIR}ndpi/${name}`);
+      assertEquals(found.sort(), want.sort(), name);
     }
   },
 });
