@@ -7,26 +7,27 @@
  * @module
  */
 
-/** Every category an app can belong to, in display order. */
-export const CATEGORIES = [
-  "Streaming",
-  "Gaming",
-  "VideoCalls",
-  "Browsing",
-  "Social",
-  "Messaging",
-  "Downloads",
-  "Cloud",
-  "P2P",
-  "VPN",
-  "Network",
-  "Other",
-] as const;
-export type Category = typeof CATEGORIES[number];
+import {
+  CATEGORIES,
+  type Category,
+  category,
+  list,
+  need,
+  portNumber,
+  type PortProtocol,
+  protocol,
+  record,
+  show,
+  text,
+  version,
+} from "./_json_shape.ts";
+
+import { PayloadSignatures } from "./payload_signature.ts";
+
+export { CATEGORIES, type Category, type PortProtocol } from "./_json_shape.ts";
 
 /** What a lookup found: the app's id, display name and category. */
 export type AppMatch = { readonly app: string; readonly name: string; readonly category: Category };
-export type PortProtocol = "TCP" | "UDP" | "any";
 export type PortRange = { protocol: PortProtocol; from: number; to: number };
 /** What an app is matched by; optional in apps.json, filled in as empty lists. */
 export type AppSelectors = { domains: string[]; ports: PortRange[]; cidrs: string[] };
@@ -43,39 +44,6 @@ export type UserRule = { domain?: string; port?: number; protocol?: string; cidr
   name?: string;
 };
 
-/** Throws the one-line TypeError `path: problem` unless `ok`. */
-function need(ok: unknown, path: string, problem: string): asserts ok {
-  if (!ok) throw new TypeError(`${path}: ${problem}`);
-}
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
-
-function record(v: unknown, path: string): Record<string, unknown> {
-  const ok = typeof v === "object" && v !== null && !Array.isArray(v);
-  need(ok, path, `expected an object, got ${show(v)}`);
-  return v as Record<string, unknown>;
-}
-function list(v: unknown, path: string): unknown[] {
-  need(Array.isArray(v), path, `expected an array, got ${show(v)}`);
-  return v;
-}
-function text(v: unknown, path: string): string {
-  need(typeof v === "string" && v !== "", path, `expected a non-empty string, got ${show(v)}`);
-  return v;
-}
-function category(v: unknown, path: string): Category {
-  need((CATEGORIES as readonly unknown[]).includes(v), path, `${show(v)} is not a category`);
-  return v as Category;
-}
-function portNumber(v: unknown, path: string): number {
-  const ok = Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
-  need(ok, path, `${show(v)} is not a port (0-65535)`);
-  return v as number;
-}
-function protocol(v: unknown, path: string): PortProtocol {
-  const p = typeof v === "string" ? v.toUpperCase() : v;
-  need(p === "TCP" || p === "UDP" || p === "ANY", path, `${show(v)} is not TCP, UDP or any`);
-  return p === "ANY" ? "any" : p;
-}
 const DOMAIN = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 function domain(v: unknown, path: string): string {
   const ok = typeof v === "string" && DOMAIN.test(v);
@@ -85,10 +53,6 @@ function domain(v: unknown, path: string): string {
 function cidr(v: unknown, path: string): string {
   need(typeof v === "string" && parseCidr(v), path, `${show(v)} is not a CIDR`);
   return v;
-}
-function version(o: Record<string, unknown>): 1 {
-  need(o.version === 1, "version", `expected 1, got ${show(o.version)}`);
-  return 1;
 }
 function range(v: unknown, path: string): PortRange {
   const o = record(v, path);
@@ -260,8 +224,11 @@ export class AppCatalogue {
   readonly #cidrs: Cidr[] = [];
   readonly #userCidrs: Cidr[] = [];
 
-  constructor(apps: unknown, ports: unknown, userRules: unknown = []) {
+  readonly #signatures: PayloadSignatures | null;
+
+  constructor(apps: unknown, ports: unknown, userRules: unknown = [], signatures?: unknown) {
     const data = validateCatalogue(apps), fallback = validatePortRules(ports);
+    this.#signatures = signatures === undefined ? null : new PayloadSignatures(signatures);
     const users = validateUserRules(userRules);
     for (const a of data.apps) this.#names.set(a.id, a.name);
     for (const u of users) {
@@ -306,6 +273,24 @@ export class AppCatalogue {
     const user = this.#userPorts;
     return (user && (user.get(protocol, serverPort) ?? user.get(protocol, clientPort))) ??
       this.#ports.get(protocol, serverPort) ?? this.#ports.get(protocol, clientPort);
+  }
+
+  /**
+   * The app a payload's signature names, for a packet of `protocol` going
+   * `direction` (0 from the client, 1 from the server).
+   */
+  byPayload(
+    protocol: number,
+    direction: number,
+    serverPort: number,
+    payload: Uint8Array,
+  ): AppMatch | null {
+    return this.#signatures?.match(protocol, direction, serverPort, payload) ?? null;
+  }
+
+  /** The same app counted as a call (its STUN and media flows): category VideoCalls. */
+  asCall(match: AppMatch): AppMatch {
+    return this.#match(match.app, "VideoCalls", match.name);
   }
 
   /** The app for an address held as words (IPv4 in `words[0]`), by longest CIDR prefix. */

@@ -20,7 +20,7 @@ export interface DnsCacheOptions {
  * const cache = new DnsCache();
  * cache.learn({ id: 1, response: true, question: "www.netflix.com", questionType: 1, answers: [
  *   { type: "A", ttl: 60, data: "52.1.2.3" },
- * ] }, 1000);
+ * ], answerOwner: null }, 1000);
  * assertEquals(cache.lookup("52.1.2.3", 1010), "www.netflix.com");
  * ```
  */

@@ -9,6 +9,8 @@ export interface DnsAnswer {
   ttl: number;
   /** The address (A, AAAA) or the canonical name (CNAME). */
   data: string;
+  /** The record's owner name, read only when asked for (mDNS names devices by it). */
+  owner?: string;
 }
 
 /** A DNS message, reduced to what naming flows needs. */
@@ -19,14 +21,18 @@ export interface DnsMessage {
   question: string | null;
   questionType: number;
   answers: DnsAnswer[];
+  /** The first answer's owner name whatever its type; read only when owners are asked for. */
+  answerOwner: string | null;
 }
 
 const MAX_ANSWERS = 64;
 const MAX_POINTERS = 16;
+const utf8 = new TextDecoder();
 
 /**
  * Parses a DNS message (RFC 1035, with name compression). Returns null for
- * bytes that are not a well-formed DNS message.
+ * bytes that are not a well-formed DNS message. With `owners`, A and AAAA
+ * answers carry their owner name too.
  *
  * @example
  * ```ts ignore
@@ -34,7 +40,7 @@ const MAX_POINTERS = 16;
  * for (const a of msg?.answers ?? []) if (a.type === "A") cache.set(a.data, msg!.question);
  * ```
  */
-export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
+export function parseDnsMessage(b: Uint8Array, owners = false): DnsMessage | null {
   if (b.length < 12) return null;
   const flags = (b[2] << 8) | b[3];
   const questions = (b[4] << 8) | b[5];
@@ -46,6 +52,7 @@ export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
     question: null,
     questionType: 0,
     answers: [],
+    answerOwner: null,
   };
   let p = 12;
   for (let q = 0; q < questions; q++) {
@@ -60,7 +67,9 @@ export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
     p += 4;
   }
   for (let a = 0; a < Math.min(answerCount, MAX_ANSWERS); a++) {
-    const next = skipName(b, p);
+    const owner = owners ? readName(b, p) : null;
+    const next = owner ? owner.next : owners ? -1 : skipName(b, p);
+    if (a === 0 && owner) message.answerOwner = owner.text;
     if (next < 0) return message.answers.length > 0 ? message : null;
     p = next;
     if (p + 10 > b.length) break;
@@ -72,6 +81,7 @@ export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
     if (type === 1 && length === 4) {
       const word = ((b[data] << 24) | (b[data + 1] << 16) | (b[data + 2] << 8) | b[data + 3]) >>> 0;
       message.answers.push({ type: "A", ttl, data: formatIp(4, [word]) });
+      if (owner) message.answers[message.answers.length - 1].owner = owner.text;
     } else if (type === 28 && length === 16) {
       const words = new Uint32Array(4);
       for (let i = 0; i < 4; i++) {
@@ -79,6 +89,7 @@ export function parseDnsMessage(b: Uint8Array): DnsMessage | null {
         words[i] = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
       }
       message.answers.push({ type: "AAAA", ttl, data: formatIp(6, words) });
+      if (owner) message.answers[message.answers.length - 1].owner = owner.text;
     } else if (type === 5) {
       const target = readName(b, data);
       if (target) message.answers.push({ type: "CNAME", ttl, data: target.text });
@@ -121,11 +132,14 @@ function readName(b: Uint8Array, p: number): { text: string; next: number } | nu
     if ((len & 0xc0) !== 0 || p + 1 + len > b.length) return null;
     length += len + 1;
     if (length > 255) return null;
-    let label = "";
+    let label = "", wide = false;
     for (let i = p + 1; i <= p + len; i++) {
       const c = b[i];
+      wide ||= c >= 0x80;
       label += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
     }
+    // Names in other scripts (LLMNR, mDNS) are UTF-8; shown as such, not as bytes.
+    if (wide) label = utf8.decode(b.subarray(p + 1, p + 1 + len)).toLowerCase();
     labels.push(label);
     p += 1 + len;
   }

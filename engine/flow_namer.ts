@@ -1,4 +1,18 @@
 import type { AppCatalogue, AppMatch } from "./app_catalogue.ts";
+import {
+  DHCP_CLIENT,
+  DHCP_SERVER,
+  dhcpName,
+  mdnsAnswers,
+  NETBIOS_DGM,
+  netbiosDatagram,
+  senderKey,
+  SSDP,
+  ssdpName,
+} from "./_lan_names.ts";
+import { clientBannerName, serverBannerName } from "./_banner_name.ts";
+import { looksLikeDnsQuery, maybeStun, payloadName } from "./_payload_names.ts";
+import { DeviceHints } from "./device_hints.ts";
 import { DnsCache } from "./dns_cache.ts";
 import { parseDnsMessage } from "./dns_message.ts";
 import type { FlowTable } from "./flow_table.ts";
@@ -8,21 +22,38 @@ import { netbiosName } from "./netbios_name.ts";
 import type { PacketInfo } from "./packet_info.ts";
 import { parseQuicInitial, QuicCryptoAssembler } from "./quic_initial.ts";
 import { StreamPrefix } from "./stream_prefix.ts";
+import { parseStunMessage, stunHostname } from "./stun_message.ts";
 import { parseTlsRecords } from "./tls_client_hello.ts";
 
-/** Where a flow's name came from. */
-export type HostnameSource = "sni" | "quic" | "http" | "dns";
+/**
+ * Where a flow's name came from: TLS SNI, QUIC SNI, HTTP Host (and SSDP's
+ * HOST), DNS (the flow's own question or the DNS cache), a DHCP request, a
+ * NetBIOS datagram, or another application's payload (STUN, Agora, ...).
+ */
+export type HostnameSource = "sni" | "quic" | "http" | "dns" | "dhcp" | "netbios" | "payload";
 
-const SOURCES: (HostnameSource | null)[] = [null, "sni", "quic", "http", "dns"];
-const SNI = 1, QUIC = 2, HTTP = 3, DNS = 4;
+const SOURCES: (HostnameSource | null)[] = [
+  null,
+  "sni",
+  "quic",
+  "http",
+  "dns",
+  "dhcp",
+  "netbios",
+  "payload",
+];
+const SNI = 1, QUIC = 2, HTTP = 3, DNS = 4, DHCP = 5, NETBIOS = 6, PAYLOAD = 7;
 const TCP = 6, UDP = 17;
-const SYN = 0x02;
+const SYN = 0x02, ACK = 0x10;
+const DNS_PORT = 53, WHOIS = 43;
 /** Client packets looked at before a flow is given up on: names come early or not at all. */
 const MAX_INSPECTED = 8;
+/** DNS messages whose question may (re)name a flow, as nDPI counts them. */
+const DNS_NAMING_PACKETS = 5;
 const PREFIX_LIMIT = 16 * 1024;
 /** DNS and its relatives in DNS format: mDNS, LLMNR, NetBIOS name service. */
 const DNS_PORTS = new Set([53, 5353, 5355, 137]);
-const NETBIOS_NS = 137, SSDP = 1900;
+const NETBIOS_NS = 137, MDNS = 5353;
 
 /** IP protocols without ports that are the network's own plumbing. */
 const NETWORK_PROTOCOLS: Record<number, AppMatch> = {
@@ -33,6 +64,8 @@ const NETWORK_PROTOCOLS: Record<number, AppMatch> = {
   103: { app: "pim", name: "PIM", category: "Network" },
   112: { app: "vrrp", name: "VRRP", category: "Network" },
 };
+
+const STUN_CALL: AppMatch = { app: "stun", name: "STUN", category: "VideoCalls" };
 
 /** A flow's name and classification, as plain data. */
 export interface FlowNaming {
@@ -45,6 +78,10 @@ export interface FlowNaming {
 /** Inspection state of one flow, alive only while the flow may still be named. */
 interface Inspection {
   seen: number;
+  /** The flow's direction (0 or 1) that the client sends in: 1 when the table saw the SYN-ACK first. */
+  client: number;
+  /** A DNS flow's name is final (an answer without error came). */
+  settled?: boolean;
   /** DNS flows are read to the end: every answer feeds the cache. */
   dns: boolean;
   stream?: StreamPrefix;
@@ -59,18 +96,32 @@ interface Inspection {
  */
 export class FlowNamer {
   readonly dnsCache: DnsCache;
+  /** What devices said about themselves (DHCP, mDNS, NetBIOS, SSDP, User-Agent). */
+  readonly deviceHints: DeviceHints;
   readonly #catalogue: AppCatalogue;
   readonly #hostname: (string | null)[];
   readonly #source: Uint8Array;
+  /** What a payload signature or a dissector recognised, whatever the port. */
+  readonly #detected: (AppMatch | null)[];
+  /** 1 when the flow carries STUN: call media, whichever app it belongs to. */
+  readonly #call: Uint8Array;
   readonly #inspecting: Uint8Array;
   readonly #state = new Map<number, Inspection>();
   readonly #word = new Uint32Array(4);
 
-  constructor(capacity: number, catalogue: AppCatalogue, dnsCache = new DnsCache()) {
+  constructor(
+    capacity: number,
+    catalogue: AppCatalogue,
+    dnsCache: DnsCache = new DnsCache(),
+    deviceHints: DeviceHints = new DeviceHints(),
+  ) {
     this.#catalogue = catalogue;
     this.dnsCache = dnsCache;
+    this.deviceHints = deviceHints;
     this.#hostname = new Array(capacity).fill(null);
     this.#source = new Uint8Array(capacity);
+    this.#detected = new Array(capacity).fill(null);
+    this.#call = new Uint8Array(capacity);
     this.#inspecting = new Uint8Array(capacity);
   }
 
@@ -92,8 +143,19 @@ export class FlowNamer {
       data.byteOffset + info.payloadOffset,
       info.payloadLength,
     );
-    if (info.protocol === TCP) this.#tcp(flow, state, info, table.direction, payload);
-    else this.#udp(flow, state, info, table.direction, payload, time);
+    if (!state.dns && payload.length > 0 && this.#detected[flow] === null) {
+      const fromServer = table.direction ^ state.client;
+      const serverPort = fromServer === 0 ? info.dstPort : info.srcPort;
+      this.#detected[flow] = this.#catalogue.byPayload(
+        info.protocol,
+        fromServer,
+        serverPort,
+        payload,
+      );
+    }
+    const dir = table.direction ^ state.client; // 0: from the client
+    if (info.protocol === TCP) this.#tcp(flow, state, info, data, dir, payload, time);
+    else this.#udp(flow, state, info, data, dir, payload, time);
   }
 
   /** Drops a flow's state as it leaves the table. */
@@ -101,12 +163,15 @@ export class FlowNamer {
     this.#stop(flow);
     this.#hostname[flow] = null;
     this.#source[flow] = 0;
+    this.#detected[flow] = null;
+    this.#call[flow] = 0;
   }
 
   /**
-   * The flow's name and its app and category. A network service's own port
-   * decides first (a DNS query for youtube.com is DNS, not YouTube), then the
-   * hostname, the server's address, and any other port rule.
+   * The flow's name and its app and category. What the payload showed decides
+   * first (DNSCrypt on port 443 is DNSCrypt), then a network service's own
+   * port (a DNS query for youtube.com is DNS, not YouTube), the hostname, the
+   * server's address, and any other port rule.
    */
   naming(table: FlowTable, flow: number): FlowNaming {
     const hostname = this.#hostname[flow];
@@ -114,11 +179,15 @@ export class FlowNamer {
     const clientPort = table.endpoint(flow, 0, this.#word);
     const serverPort = table.endpoint(flow, 1, this.#word); // leaves the server address in #word
     const byPort = this.#catalogue.byPort(protocol, serverPort, clientPort);
-    let match: AppMatch | null = NETWORK_PROTOCOLS[protocol] ??
+    let match: AppMatch | null = NETWORK_PROTOCOLS[protocol] ?? this.#detected[flow] ??
       (byPort?.category === "Network" ? byPort : null);
     match ??= hostname ? this.#catalogue.byHostname(hostname) : null;
     match ??= this.#catalogue.byAddress(table.ipVersion(flow) as 4 | 6, this.#word);
     match ??= byPort;
+    if (this.#call[flow] === 1 && match?.category !== "VideoCalls") {
+      // STUN to a messenger's servers is its calls: the app stays, the category is the call's.
+      match = match ? this.#catalogue.asCall(match) : STUN_CALL;
+    }
     return {
       hostname,
       hostnameSource: SOURCES[this.#source[flow]],
@@ -130,6 +199,8 @@ export class FlowNamer {
   #open(table: FlowTable, flow: number, info: PacketInfo, time: number): void {
     this.#hostname[flow] = null;
     this.#source[flow] = 0;
+    this.#detected[flow] = null;
+    this.#call[flow] = 0;
     // A name the device asked the resolver for, until the flow gives its own.
     const port = table.endpoint(flow, 1, this.#word);
     const known = this.dnsCache.lookup(formatIp(table.ipVersion(flow), this.#word), time);
@@ -138,28 +209,81 @@ export class FlowNamer {
       this.#inspecting[flow] = 1;
       const dns = info.protocol === UDP &&
         (DNS_PORTS.has(info.srcPort) || DNS_PORTS.has(info.dstPort));
-      this.#state.set(flow, { seen: 0, dns });
+      // A capture that starts at the SYN-ACK has the server's packet first.
+      const synAck = info.protocol === TCP && (info.tcpFlags & (SYN | ACK)) === (SYN | ACK);
+      this.#state.set(flow, { seen: 0, client: synAck ? 1 : 0, dns });
     }
   }
 
-  #tcp(flow: number, state: Inspection, info: PacketInfo, dir: number, payload: Uint8Array) {
-    if (dir !== 0) return;
+  #tcp(
+    flow: number,
+    state: Inspection,
+    info: PacketInfo,
+    data: DataView,
+    dir: number,
+    payload: Uint8Array,
+    time: number,
+  ) {
+    if (dir !== 0) {
+      // Servers that speak first greet with their name (SSH, SMTP, FTP, munin).
+      const greeting = payload.length > 0 && this.#source[flow] === 0
+        ? serverBannerName(payload)
+        : null;
+      if (greeting) {
+        this.#name(flow, greeting, PAYLOAD);
+        this.#stop(flow);
+      }
+      return;
+    }
     state.stream ??= new StreamPrefix(PREFIX_LIMIT);
     if ((info.tcpFlags & SYN) !== 0) {
       state.stream.start((info.tcpSeq + 1) >>> 0);
       state.seen--; // the handshake does not count against the budget
       return;
     }
+    if (payload.length >= 20 && payload[0] <= 1) {
+      // STUN/TURN over TCP, one message a segment: the realm comes in the client's second request.
+      const stun = parseStunMessage(payload, { tcp: true });
+      if (stun) {
+        this.#call[flow] = 1;
+        const realm = stunHostname(stun);
+        if (realm) {
+          this.#name(flow, realm, PAYLOAD);
+          this.#stop(flow);
+        }
+        return;
+      }
+    }
     if (payload.length === 0 || !state.stream.add(info.tcpSeq, payload)) return;
-    const bytes = state.stream.bytes();
+    let bytes = state.stream.bytes();
+    if (bytes[0] !== 0x16 && payload[0] === 0x16 && bytes.length < payload.length + 8) {
+      // A stray segment (an ACK carrying padding, a keep-alive) came before the ClientHello.
+      state.stream = new StreamPrefix(PREFIX_LIMIT);
+      state.stream.add(info.tcpSeq, payload);
+      bytes = state.stream.bytes();
+    }
     if (bytes[0] === 0x16) {
       const hello = parseTlsRecords(bytes);
       if (hello === undefined && !state.stream.full) return;
       if (hello?.sni) this.#name(flow, hello.sni, SNI);
+    } else if (info.dstPort === DNS_PORT) {
+      // DNS over TCP: a two-byte length, then the message.
+      if (bytes.length < 2 + ((bytes[0] << 8) | bytes[1]) && !state.stream.full) return;
+      const question = parseDnsMessage(bytes.subarray(2, 2 + ((bytes[0] << 8) | bytes[1])))
+        ?.question;
+      if (question) this.#name(flow, question, DNS);
+    } else if (isSshBanner(bytes) || info.dstPort === WHOIS) {
+      const line = clientBannerName(bytes, info.dstPort);
+      if (line === null && bytes.length < 256 && !state.stream.full) return;
+      if (line) this.#name(flow, line, PAYLOAD);
     } else {
       const request = parseHttpRequest(bytes);
       if (request === undefined && !state.stream.full) return;
+      if (request === null && bytes.length < 8) return; // too little to tell: maybe a stray byte
       if (request?.host) this.#name(flow, request.host, HTTP);
+      if (request?.userAgent) {
+        this.deviceHints.note(senderKey(info, data), "userAgent", request.userAgent, time);
+      }
     }
     this.#stop(flow);
   }
@@ -168,35 +292,79 @@ export class FlowNamer {
     flow: number,
     state: Inspection,
     info: PacketInfo,
+    data: DataView,
     dir: number,
     payload: Uint8Array,
     time: number,
   ) {
     if (state.dns) {
-      // Queries only name the flow; once it has its name, only answers matter (the cache).
-      if (payload.length < 12 || ((payload[2] & 0x80) === 0 && this.#source[flow] === DNS)) return;
-      const message = parseDnsMessage(payload);
+      // Like nDPI: each question in the first packets renames the flow, until an answer
+      // without error settles it; later, only answers matter (they feed the cache).
+      if (payload.length < 12) return;
+      const naming = !state.settled && ++state.seen <= DNS_NAMING_PACKETS;
+      const response = (payload[2] & 0x80) !== 0;
+      if (!naming && !response) return;
+      const mdns = info.srcPort === MDNS;
+      const netbios = info.dstPort === NETBIOS_NS || info.srcPort === NETBIOS_NS;
+      const message = parseDnsMessage(payload, mdns || netbios);
       if (!message) return;
-      if (message.response) this.dnsCache.learn(message, time);
-      if (message.question && this.#source[flow] !== DNS) {
-        const port = info.dstPort === NETBIOS_NS || info.srcPort === NETBIOS_NS;
-        const name = port ? netbiosName(message.question) : message.question;
-        if (name) this.#name(flow, name, DNS);
-      }
+      if (response) this.dnsCache.learn(message, time);
+      if (mdns && response) mdnsAnswers(message, senderKey(info, data), this.deviceHints, time);
+      if (!naming) return;
+      // NetBIOS answers without a question carry the name as the answer's owner.
+      const asked = message.question ?? (netbios ? message.answerOwner : null);
+      const name = asked && netbios ? netbiosName(asked) : asked;
+      if (name) this.#name(flow, name, DNS);
+      if (response && (payload[3] & 0x0f) === 0) state.settled = true;
       return;
+    }
+    const serverPort = dir === 0 ? info.dstPort : info.srcPort;
+    if (serverPort === DHCP_SERVER || serverPort === DHCP_CLIENT) {
+      // nDPI's way: the flow's first request names it; every request feeds the hints.
+      const name = dhcpName(payload, this.deviceHints, time);
+      if (name && this.#source[flow] !== DHCP) this.#name(flow, name, DHCP);
+      return;
+    }
+    if (serverPort === NETBIOS_DGM) {
+      const name = netbiosDatagram(payload, senderKey(info, data), this.deviceHints, time);
+      if (name) this.#name(flow, name, NETBIOS);
+      return this.#stop(flow);
     }
     if (info.dstPort === SSDP) {
       // SSDP is HTTP over UDP: its HOST header is what it names.
-      const host = ssdpHost(payload);
+      const host = ssdpName(payload, senderKey(info, data), this.deviceHints, time);
       if (host) this.#name(flow, host, HTTP);
       return this.#stop(flow);
     }
-    if (dir !== 0 || payload.length < 1200 || (payload[0] & 0xc0) !== 0xc0) return;
-    const initial = parseQuicInitial(payload);
+    if (maybeStun(payload)) {
+      const stun = parseStunMessage(payload);
+      if (stun) {
+        this.#call[flow] = 1;
+        // The TURN server's 401 carries the realm, and the client repeats it: either names.
+        const realm = stunHostname(stun);
+        if (realm) {
+          this.#name(flow, realm, PAYLOAD);
+          this.#stop(flow);
+        }
+        return;
+      }
+    }
+    const named = payloadName(serverPort, payload);
+    if (named !== undefined) {
+      if (named) this.#name(flow, named, PAYLOAD);
+      return this.#stop(flow);
+    }
+    if (dir === 0 && state.seen === 1 && looksLikeDnsQuery(payload)) {
+      // DNS in its own format on another port: DNSCrypt's certificate query, resolvers on 443.
+      const question = parseDnsMessage(payload)?.question;
+      if (question) this.#name(flow, question, DNS);
+      return this.#stop(flow);
+    }
+    if (dir !== 0 || payload.length < 1200) return;
+    const initial = parseQuicInitial(payload, state.quic?.keyDcid);
     if (!initial) return;
     state.quic ??= new QuicCryptoAssembler();
-    state.quic.add(initial.chunks);
-    const sni = state.quic.sni();
+    const sni = state.quic.addInitial(initial);
     if (sni === undefined) return;
     if (sni) this.#name(flow, sni, QUIC);
     this.#stop(flow);
@@ -213,12 +381,7 @@ export class FlowNamer {
   }
 }
 
-const latin1 = new TextDecoder("latin1");
-
-/** The HOST header of an SSDP request (M-SEARCH or NOTIFY), as written. */
-function ssdpHost(payload: Uint8Array): string | null {
-  const text = latin1.decode(payload.subarray(0, 1024));
-  if (!text.startsWith("M-SEARCH ") && !text.startsWith("NOTIFY ")) return null;
-  const m = /\r?\nhost:[ \t]*([^\r\n]{1,260})/i.exec(text);
-  return m ? m[1].trim().toLowerCase() : null;
+/** "SSH-": the start of an SSH identification line. */
+function isSshBanner(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x53 && b[1] === 0x53 && b[2] === 0x48 && b[3] === 0x2d;
 }

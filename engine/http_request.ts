@@ -9,7 +9,8 @@ export interface HttpRequestInfo {
   userAgent: string | null;
 }
 
-const METHODS = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"];
+/** Longest method token accepted: WebDAV and friends add PROPFIND, MKCOL, VERSION-CONTROL... */
+const MAX_METHOD = 20;
 const MAX_HEAD = 8192;
 const decoder = new TextDecoder("latin1");
 
@@ -26,14 +27,12 @@ const decoder = new TextDecoder("latin1");
  * ```
  */
 export function parseHttpRequest(bytes: Uint8Array): HttpRequestInfo | null | undefined {
-  const space = bytes.subarray(0, 8).indexOf(0x20);
-  const methodText = decoder.decode(
-    bytes.subarray(0, space < 0 ? Math.min(bytes.length, 8) : space),
-  );
-  if (space < 0) {
-    return METHODS.some((m) => m.startsWith(methodText)) && bytes.length < 8 ? undefined : null;
-  }
-  if (!METHODS.includes(methodText)) return null;
+  // Any method token (RFC 9110 allows extensions): upper-case letters, '-' and '_'.
+  let space = 0;
+  while (space < bytes.length && space <= MAX_METHOD && isMethodByte(bytes[space])) space++;
+  if (space === bytes.length) return space <= MAX_METHOD ? undefined : null;
+  if (space === 0 || space > MAX_METHOD || bytes[space] !== 0x20) return null;
+  const methodText = decoder.decode(bytes.subarray(0, space));
   const text = decoder.decode(bytes.subarray(0, MAX_HEAD));
   const lineEnd = text.indexOf("\n");
   if (lineEnd < 0) return bytes.length < MAX_HEAD ? undefined : null;
@@ -52,6 +51,10 @@ export function parseHttpRequest(bytes: Uint8Array): HttpRequestInfo | null | un
   // Until the blank line, a later packet may still bring the Host header.
   if (!complete && info.host === null) return undefined;
   return info;
+}
+
+function isMethodByte(b: number): boolean {
+  return (b >= 0x41 && b <= 0x5a) || b === 0x2d || b === 0x5f;
 }
 
 function hostWithoutPort(value: string): string | null {

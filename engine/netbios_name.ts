@@ -21,7 +21,7 @@ export function netbiosName(encoded: string): string | null {
     if (high < 0 || high > 15 || low < 0 || low > 15) return null;
     name += String.fromCharCode((high << 4) | low);
   }
-  name = name.trimEnd().toLowerCase();
+  name = name.replace(/[\0 ]+$/, "").toLowerCase(); // padding: spaces, or NULs after "*"
   if (!/^[\x21-\x7e]+$/.test(name)) return null;
   return dot < 0 ? name : `${name}${encoded.slice(dot)}`;
 }

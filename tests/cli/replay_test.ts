@@ -74,7 +74,9 @@ Deno.test({
         assertLessOrEqual(f.firstSeen, f.lastSeen);
         assert(f.hostname === null || typeof f.hostname === "string", `${name}: hostname`);
         assert(
-          [null, "sni", "quic", "http", "dns"].includes(f.hostnameSource),
+          [null, "sni", "quic", "http", "dns", "dhcp", "netbios", "payload"].includes(
+            f.hostnameSource,
+          ),
           `${name}: hostnameSource ${f.hostnameSource}`,
         );
         assertEquals(f.hostnameSource === null, f.hostname === null, `${name}: name and source`);

@@ -8,6 +8,7 @@ function response(question: string, ...addresses: [string, number][]): DnsMessag
     response: true,
     question,
     questionType: 1,
+    answerOwner: null,
     answers: [
       { type: "CNAME", ttl: 300, data: "edge.cdn.example" },
       ...addresses.map(([data, ttl]) => ({

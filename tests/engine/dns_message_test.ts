@@ -74,7 +74,18 @@ Deno.test("parseDnsMessage() reads a compressed CNAME chain with A and AAAA answ
       { type: "A", ttl: 60, data: "142.250.180.14" },
       { type: "AAAA", ttl: 60, data: "2a00:1450:4001:81a::200e" },
     ],
+    answerOwner: null,
   });
+});
+
+Deno.test("parseDnsMessage() reads owner names when asked (mDNS, NetBIOS answers)", () => {
+  const message = parseDnsMessage(youtubeResponse(), true);
+  assertEquals(message?.answerOwner, "www.youtube.com");
+  assertEquals(message?.answers.map((a) => a.owner), [
+    undefined,
+    "youtube-ui.l.google.com",
+    "youtube-ui.l.google.com",
+  ]);
 });
 
 Deno.test("parseDnsMessage() reads a query", () => {
@@ -98,6 +109,7 @@ Deno.test("parseDnsMessage() reads a query", () => {
     question: "netflix.com",
     questionType: 28,
     answers: [],
+    answerOwner: null,
   });
 });
 

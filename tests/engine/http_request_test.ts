@@ -40,3 +40,12 @@ Deno.test("parseHttpRequest() gives null for bytes that are not an HTTP request"
 Deno.test("parseHttpRequest() refuses a Host with characters no host name has", () => {
   assertEquals(parseHttpRequest(text("GET / HTTP/1.1\r\nHost: a b<script>\r\n\r\n"))?.host, null);
 });
+
+Deno.test("parseHttpRequest() accepts extension methods such as WebDAV's PROPFIND", () => {
+  const head = "PROPFIND /dav/ HTTP/1.1\r\nHost: files.example.net\r\nDepth: 1\r\n\r\n";
+  assertEquals(parseHttpRequest(text(head))?.method, "PROPFIND");
+  assertEquals(parseHttpRequest(text(head))?.host, "files.example.net");
+  assertEquals(parseHttpRequest(text("VERSION-CONTROL /a HTTP/1.1\r\nHost: h\r\n\r\n"))?.host, "h");
+  assertEquals(parseHttpRequest(text("get / HTTP/1.1\r\nHost: h\r\n\r\n")), null);
+  assertEquals(parseHttpRequest(text("ABCDEFGHIJKLMNOPQRSTUVWXYZ / HTTP/1.1\r\n\r\n")), null);
+});
