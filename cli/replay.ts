@@ -1,23 +1,55 @@
 import { END_OF_CAPTURE, openFile } from "../capture/mod.ts";
+import type { UserRule } from "../engine/app_catalogue.ts";
+import { type AppTotals, appTotals, type CategoryTotals } from "../engine/app_totals.ts";
 import { defaultCatalogue } from "../engine/catalogue/default.ts";
+import type { DeviceHint } from "../engine/device_hints.ts";
 import { type DecodeCounters, type FlowRecord, FlowTracker, linkTypeName } from "../engine/mod.ts";
 import { intOption, parseArgs } from "./args.ts";
 import { formatFlowTable } from "./flow_text.ts";
+import { readRulesFile } from "./rules_file.ts";
 
 export const REPLAY_HELP = `sluice replay FILE [options]
 
-Reads a pcap or pcapng capture through libpcap and reports its flows.
+Reads a pcap or pcapng capture through libpcap and reports its flows, the
+apps and categories they belong to, and what devices said about themselves.
 
 Options:
-  --json              print one JSON document on stdout instead of a table
+  --json              print one JSON document on stdout instead of tables
+  --rules FILE        user rules (JSON) that win over the shipped catalogue:
+                        { "rules": [ { "domain": "example.com", "app": "my-app",
+                          "category": "Streaming", "name": "My App" },
+                          { "port": 25565, "protocol": "TCP", ... },
+                          { "cidr": "10.9.0.0/16", ... } ] }
+                      each rule has exactly one of domain, port or cidr; see
+                      sim/samples/rules.example.json
   --filter BPF        only packets matching a BPF filter (tcpdump syntax)
-  --top N             flows shown in the table (default 20)
+  --top N             flows and apps shown in the tables (default 20)
   --max-flows N       flows held at once before the oldest is evicted (default 262144)
   --idle-timeout S    end a flow after S seconds without a packet; by default a
                       capture's flows never end early (captures jump in time)
   -h, --help          this help
 
-Exit status: 0 on success, 2 when the file is missing, not a capture or truncated.`;
+JSON fields (--json):
+  file, linkType, packets, bytes   the capture and its totals (wire bytes)
+  flows[]             protocol, client, server, vlan, c2s and s2c {packets, bytes},
+                      firstSeen, lastSeen (epoch seconds), and:
+    hostname          the name the flow went to, or null
+    hostnameSource    where it came from: sni (TLS), quic, http (Host), dns
+                      (the flow's question or an earlier answer), dhcp, netbios,
+                      payload (STUN realm, banners, ...); null without a name
+    app, appName      the app's catalogue id and display name, or null
+    category          Streaming, Gaming, VideoCalls, Browsing, Social, Messaging,
+                      Downloads, Cloud, P2P, VPN, Network or Other
+  apps[]              per app: app, name, category, flows, packets, bytes (both
+                      directions), largest first; no app is app null, "Unknown"
+  categories[]        per category: category, flows, packets, bytes, largest first
+  devices[]           device hints: key (mac:... or ip:...), ip, dhcpHostname,
+                      dhcpVendorClass, dhcpFingerprint, mdnsName, netbiosName,
+                      ssdpServer, userAgent, lastSeen (only the fields heard)
+  decode              packets not in a flow, by reason, and flowsEvicted
+
+Exit status: 0 on success, 2 when the file is missing, not a capture or
+truncated, or the rules file is missing or wrong (one line names the field).`;
 
 /** The JSON document that `sluice replay --json` prints. */
 export interface ReplayReport {
@@ -26,6 +58,11 @@ export interface ReplayReport {
   packets: number;
   bytes: number;
   flows: FlowRecord[];
+  /** Totals per app and per category, both directions, largest first. */
+  apps: AppTotals[];
+  categories: CategoryTotals[];
+  /** What devices said about themselves (DHCP, mDNS, NetBIOS, SSDP, User-Agent). */
+  devices: DeviceHint[];
   decode: DecodeCounters & { flowsEvicted: number };
 }
 
@@ -37,6 +74,8 @@ export interface ReplayOptions {
   maxFlows?: number;
   /** Seconds without a packet before a flow ends (default: never). */
   idleTimeout?: number;
+  /** User rules, already checked; they win over the shipped catalogue. */
+  userRules?: readonly UserRule[];
 }
 
 /** Replays a capture file through the engine and returns its report. */
@@ -47,7 +86,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     linkType: source.linkType,
     maxFlows: options.maxFlows ?? 262_144,
     idleTimeout: options.idleTimeout ?? Infinity,
-    catalogue: defaultCatalogue(),
+    catalogue: defaultCatalogue(options.userRules),
     onEnd: (flow) => flows.push(tracker.record(flow)),
   });
   try {
@@ -64,6 +103,8 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     packets: c.packets,
     bytes: c.bytes,
     flows,
+    ...appTotals(flows),
+    devices: tracker.namer?.deviceHints.list() ?? [],
     decode: { ...c, flowsEvicted: tracker.table.evicted },
   };
 }
@@ -74,20 +115,26 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     command,
     flags: ["json"],
-    options: ["filter", "top", "max-flows", "idle-timeout"],
+    options: ["filter", "top", "max-flows", "idle-timeout", "rules"],
     positionals: { min: 1, max: 1, names: "FILE" },
   });
+  const maxFlows = intOption(args, "max-flows", 262_144, 1, 50_000_000, command);
+  const top = intOption(args, "top", 20, 1, 1_000_000, command);
+  const idleTimeout = args.options.has("idle-timeout")
+    ? intOption(args, "idle-timeout", 0, 1, 86_400 * 365, command)
+    : undefined;
+  const rulesPath = args.options.get("rules");
+  const userRules = rulesPath === undefined ? [] : await readRulesFile(rulesPath, command);
   const report = await replayFile(args.positionals[0], {
     filter: args.options.get("filter"),
-    maxFlows: intOption(args, "max-flows", 262_144, 1, 50_000_000, command),
-    idleTimeout: args.options.has("idle-timeout")
-      ? intOption(args, "idle-timeout", 0, 1, 86_400 * 365, command)
-      : undefined,
+    maxFlows,
+    idleTimeout,
+    userRules,
   });
   if (args.flags.has("json")) {
     console.log(JSON.stringify(report));
   } else {
-    console.log(formatFlowTable(report, intOption(args, "top", 20, 1, 1_000_000, command)));
+    console.log(formatFlowTable(report, top));
   }
   return 0;
 }

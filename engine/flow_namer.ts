@@ -48,6 +48,8 @@ const SYN = 0x02, ACK = 0x10;
 const DNS_PORT = 53, WHOIS = 43;
 /** Client packets looked at before a flow is given up on: names come early or not at all. */
 const MAX_INSPECTED = 8;
+/** Packets looked at for payload signatures: a protocol shows itself in its first exchange. */
+const SIGNATURE_PACKETS = 4;
 /** DNS messages whose question may (re)name a flow, as nDPI counts them. */
 const DNS_NAMING_PACKETS = 5;
 const PREFIX_LIMIT = 16 * 1024;
@@ -72,6 +74,8 @@ export interface FlowNaming {
   hostname: string | null;
   hostnameSource: HostnameSource | null;
   app: string | null;
+  /** The app's display name. */
+  appName: string | null;
   category: string;
 }
 
@@ -143,7 +147,10 @@ export class FlowNamer {
       data.byteOffset + info.payloadOffset,
       info.payloadLength,
     );
-    if (!state.dns && payload.length > 0 && this.#detected[flow] === null) {
+    if (
+      !state.dns && payload.length > 0 && state.seen <= SIGNATURE_PACKETS &&
+      this.#detected[flow] === null
+    ) {
       const fromServer = table.direction ^ state.client;
       const serverPort = fromServer === 0 ? info.dstPort : info.srcPort;
       this.#detected[flow] = this.#catalogue.byPayload(
@@ -192,6 +199,7 @@ export class FlowNamer {
       hostname,
       hostnameSource: SOURCES[this.#source[flow]],
       app: match?.app ?? null,
+      appName: match?.name ?? null,
       category: match?.category ?? "Other",
     };
   }

@@ -1,3 +1,4 @@
+import type { HostnameSource } from "./flow_namer.ts";
 import type { FlowTable } from "./flow_table.ts";
 import { formatEndpoint, protocolName } from "./ip_address.ts";
 
@@ -26,12 +27,17 @@ export interface FlowRecord {
   /** Seconds since the epoch, microsecond precision. */
   firstSeen: number;
   lastSeen: number;
-  /** The name the flow went to (TLS/QUIC SNI, HTTP Host, or the DNS name of its server). */
+  /**
+   * The name the flow went to (TLS/QUIC SNI, HTTP Host, the DNS name of its
+   * server, a LAN name or one a payload carried).
+   */
   hostname: string | null;
-  /** Where `hostname` came from: sni, quic, http or dns. */
-  hostnameSource: "sni" | "quic" | "http" | "dns" | null;
+  /** Where `hostname` came from: sni, quic, http, dns, dhcp, netbios or payload. */
+  hostnameSource: HostnameSource | null;
   /** The app's catalogue id, and its category ("Other" when nothing matched). */
   app: string | null;
+  /** The app's display name; present once a catalogue classified the flow. */
+  appName?: string | null;
   category: string | null;
 }
 

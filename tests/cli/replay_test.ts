@@ -3,41 +3,11 @@
 import { assert, assertEquals, assertLessOrEqual, assertStringIncludes } from "@std/assert";
 import type { ReplayReport } from "../../cli/replay.ts";
 import { CORPUS_DIR, hasCorpus, hasLibpcap, requireSystem, skipUnless } from "../_system.ts";
+import { assertUserError, SAMPLE, sluice } from "./_replay.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const CORPUS = "the shared nDPI corpus (../shared/pcap) with libpcap";
+const LIBPCAP = "libpcap";
 const withCorpus = hasCorpus() && hasLibpcap();
-
-/** Runs `main.ts replay ...args` the way the README says to. */
-async function sluice(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-ffi", "--allow-read", "--allow-env", "main.ts", "replay", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { code, stdout, stderr } = await command.output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
-
-/** Exit 2, nothing on stdout, one `sluice:` line on stderr and no stack trace. */
-function assertUserError(
-  result: { code: number; stdout: string; stderr: string },
-  includes: string,
-): void {
-  const what = `stderr was ${JSON.stringify(result.stderr)}`;
-  assertEquals(result.code, 2, what);
-  assertEquals(result.stdout, "");
-  const lines = result.stderr.trimEnd().split("\n");
-  assertEquals(lines.length, 1, what);
-  assert(/^sluice( [a-z]+)?: /.test(lines[0]), what);
-  assertStringIncludes(lines[0], includes);
-  assert(!/\bat .*:\d+:\d+|Uncaught|internal error/.test(result.stderr), what);
-}
 
 /**
  * The corpus captures the JSON test reads: every packet in a flow (Linux
@@ -174,4 +144,127 @@ Deno.test("sluice replay --help prints the help and exits 0", async () => {
     assert(stdout.startsWith("sluice replay FILE"), stdout);
     assertStringIncludes(stdout, "--json");
   }
+});
+
+/** Flows, packets and bytes (both directions) of a list of totals or of flows. */
+function sums(list: { flows: number; packets: number; bytes: number }[]): number[] {
+  return list.reduce((t, x) => [t[0] + x.flows, t[1] + x.packets, t[2] + x.bytes], [0, 0, 0]);
+}
+function flowSums(report: ReplayReport): number[] {
+  return sums(report.flows.map((f) => ({
+    flows: 1,
+    packets: f.c2s.packets + f.s2c.packets,
+    bytes: f.c2s.bytes + f.s2c.bytes,
+  })));
+}
+
+Deno.test({
+  name: "sluice replay --json adds apps, categories and devices that add up to the flows",
+  ignore: skipUnless(hasLibpcap(), LIBPCAP),
+  async fn() {
+    requireSystem(hasLibpcap(), LIBPCAP);
+    const captures = [
+      SAMPLE,
+      ...(withCorpus ? JSON_CAPTURES.map((n) => `${CORPUS_DIR}ndpi/${n}`) : []),
+    ];
+    for (const path of captures) {
+      const { code, stdout, stderr } = await sluice(path, "--json");
+      assertEquals([code, stderr], [0, ""], path);
+      const report: ReplayReport = JSON.parse(stdout);
+      const keys = Object.keys(report);
+      assertEquals(keys.slice(keys.indexOf("flows")), [
+        "flows",
+        "apps",
+        "categories",
+        "devices",
+        "decode",
+      ]);
+      assertEquals(sums(report.apps), flowSums(report), `${path}: apps`);
+      assertEquals(sums(report.categories), flowSums(report), `${path}: categories`);
+      for (const list of [report.apps, report.categories]) {
+        for (let i = 1; i < list.length; i++) {
+          assertLessOrEqual(list[i].bytes, list[i - 1].bytes, `${path}: sorted by bytes`);
+        }
+      }
+      for (const a of report.apps) {
+        assertEquals(a.name === "Unknown", a.app === null, `${path}: ${a.name}`);
+        const flows = report.flows.filter((f) => f.app === a.app && f.category === a.category);
+        assertEquals(flows.length, a.flows, `${path}: ${a.app} ${a.category}`);
+        if (a.app !== null) assertEquals(flows[0].appName, a.name);
+      }
+      assert(Array.isArray(report.devices), `${path}: devices`);
+      for (const d of report.devices) assert(/^(mac|ip):/.test(d.key), `${path}: ${d.key}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "sluice replay --json gives the sample capture's apps, categories and devices",
+  ignore: skipUnless(hasLibpcap(), LIBPCAP),
+  async fn() {
+    requireSystem(hasLibpcap(), LIBPCAP);
+    const report: ReplayReport = JSON.parse((await sluice(SAMPLE, "--json")).stdout);
+    const devices = report.devices.map((d) => ({ ...d, lastSeen: "(redacted)" }));
+    assertEquals({ apps: report.apps, categories: report.categories, devices }, {
+      apps: [
+        { app: null, name: "Unknown", category: "Other", flows: 5, packets: 60, bytes: 8620 },
+        { app: "icmp", name: "ICMP", category: "Network", flows: 1, packets: 11, bytes: 1018 },
+        { app: "icmpv6", name: "ICMPv6", category: "Network", flows: 1, packets: 8, bytes: 944 },
+        {
+          app: "league-of-legends",
+          name: "League of Legends",
+          category: "Gaming",
+          flows: 2,
+          packets: 2,
+          bytes: 100,
+        },
+        { app: "llmnr", name: "LLMNR", category: "Network", flows: 1, packets: 1, bytes: 50 },
+      ],
+      categories: [
+        { category: "Other", flows: 5, packets: 60, bytes: 8620 },
+        { category: "Network", flows: 3, packets: 20, bytes: 2012 },
+        { category: "Gaming", flows: 2, packets: 2, bytes: 100 },
+      ],
+      devices: [
+        { key: "mac:00:00:00:00:00:00", lastSeen: "(redacted)", userAgent: "Deno/2.9.6" },
+      ],
+    });
+  },
+});
+
+Deno.test({
+  name: "sluice replay prints the top apps and the categories after the flows",
+  ignore: skipUnless(hasLibpcap(), LIBPCAP),
+  async fn() {
+    requireSystem(hasLibpcap(), LIBPCAP);
+    const { code, stdout, stderr } = await sluice(SAMPLE, "--top", "2");
+    assertEquals([code, stderr], [0, ""]);
+    const lines = stdout.split("\n");
+    const apps = lines.indexOf("top 2 apps by bytes (of 5):");
+    const categories = lines.indexOf("categories by bytes:");
+    assert(lines.indexOf("top 2 flows by bytes:") < apps && apps < categories, stdout);
+    assertEquals(lines[apps + 1].split(/\s{2,}/), [
+      "APP",
+      "CATEGORY",
+      "FLOWS",
+      "PKTS / BYTES",
+      "SHARE",
+    ]);
+    assertEquals(lines[apps + 2].split(/\s{2,}/), [
+      "Unknown",
+      "Other",
+      "5",
+      "60 / 8.6 kB",
+      "80.3%",
+    ]);
+    assertEquals(lines[apps + 3].split(/\s{2,}/), ["ICMP", "Network", "1", "11 / 1.0 kB", "9.5%"]);
+    assertEquals(lines[apps + 4], "");
+    assertEquals(lines.slice(categories + 1).map((l) => l.split(/\s{2,}/)), [
+      ["CATEGORY", "FLOWS", "PKTS / BYTES", "SHARE"],
+      ["Other", "5", "60 / 8.6 kB", "80.3%"],
+      ["Network", "3", "20 / 2.0 kB", "18.7%"],
+      ["Gaming", "2", "2 / 100 B", "0.9%"],
+      [""],
+    ]);
+  },
 });
