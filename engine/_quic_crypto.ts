@@ -139,10 +139,18 @@ function deriveClientKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys 
 
 /** The 16-byte header protection mask: AES-128-ECB of the sample. */
 export function headerMask(hp: Uint8Array, sample: Uint8Array): Uint8Array {
-  const cipher = createCipheriv("aes-128-ecb", hp, null);
-  cipher.setAutoPadding(false);
+  // ECB without padding keeps no state between blocks: one cipher serves every packet.
+  let cipher = hpCiphers.get(hp);
+  if (!cipher) {
+    cipher = createCipheriv("aes-128-ecb", hp, null);
+    cipher.setAutoPadding(false);
+    hpCiphers.set(hp, cipher);
+  }
   return new Uint8Array(cipher.update(sample));
 }
+
+/** Header-protection ciphers by key, living as long as the memoized keys do. */
+const hpCiphers = new WeakMap<Uint8Array, ReturnType<typeof createCipheriv>>();
 
 /** The AEAD nonce: `iv` with the packet number XORed into its low bytes. */
 export function packetNonce(iv: Uint8Array, packetNumber: number): Uint8Array {

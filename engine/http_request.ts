@@ -33,11 +33,13 @@ export function parseHttpRequest(bytes: Uint8Array): HttpRequestInfo | null | un
   if (space === bytes.length) return space <= MAX_METHOD ? undefined : null;
   if (space === 0 || space > MAX_METHOD || bytes[space] !== 0x20) return null;
   const methodText = decoder.decode(bytes.subarray(0, space));
-  const text = decoder.decode(bytes.subarray(0, MAX_HEAD));
-  const lineEnd = text.indexOf("\n");
+  const lineEnd = bytes.subarray(0, MAX_HEAD).indexOf(0x0a);
   if (lineEnd < 0) return bytes.length < MAX_HEAD ? undefined : null;
-  if (!/ HTTP\/\d\.\d\r?$/.test(text.slice(0, lineEnd))) return null;
-  const headEnd = text.search(/\r?\n\r?\n/);
+  if (!/ HTTP\/\d\.\d\r?$/.test(decoder.decode(bytes.subarray(space, lineEnd)))) return null;
+  // Decode the head only, not a body that came in the same segment.
+  const blank = headEndAt(bytes, lineEnd);
+  const text = decoder.decode(bytes.subarray(0, blank < 0 ? MAX_HEAD : blank + 3));
+  const headEnd = blank < 0 ? -1 : text.search(/\r?\n\r?\n/);
   const complete = headEnd >= 0 || bytes.length >= MAX_HEAD;
   const info: HttpRequestInfo = { method: methodText, host: null, userAgent: null };
   for (const line of text.slice(lineEnd + 1, headEnd < 0 ? undefined : headEnd).split("\n")) {
@@ -51,6 +53,15 @@ export function parseHttpRequest(bytes: Uint8Array): HttpRequestInfo | null | un
   // Until the blank line, a later packet may still bring the Host header.
   if (!complete && info.host === null) return undefined;
   return info;
+}
+
+/** Where the blank line ending the head starts (its first "\n"), searching from `from`; -1 if absent. */
+function headEndAt(b: Uint8Array, from: number): number {
+  const end = Math.min(b.length, MAX_HEAD);
+  for (let i = b.indexOf(0x0a, from); i >= 0 && i + 1 < end; i = b.indexOf(0x0a, i + 1)) {
+    if (b[i + 1] === 0x0a || (b[i + 1] === 0x0d && b[i + 2] === 0x0a)) return i;
+  }
+  return -1;
 }
 
 function isMethodByte(b: number): boolean {
