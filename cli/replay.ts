@@ -22,6 +22,8 @@ Options:
                           { "cidr": "10.9.0.0/16", ... } ] }
                       each rule has exactly one of domain, port or cidr; see
                       sim/samples/rules.example.json
+  --no-classify       count flows only: no hostnames, apps, categories or
+                      device hints (the packet path alone, for comparison)
   --filter BPF        only packets matching a BPF filter (tcpdump syntax)
   --top N             flows and apps shown in the tables (default 20)
   --max-flows N       flows held at once before the oldest is evicted (default 262144)
@@ -76,6 +78,8 @@ export interface ReplayOptions {
   idleTimeout?: number;
   /** User rules, already checked; they win over the shipped catalogue. */
   userRules?: readonly UserRule[];
+  /** False to count flows without naming or classifying them (default true). */
+  classify?: boolean;
 }
 
 /** Replays a capture file through the engine and returns its report. */
@@ -86,7 +90,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     linkType: source.linkType,
     maxFlows: options.maxFlows ?? 262_144,
     idleTimeout: options.idleTimeout ?? Infinity,
-    catalogue: defaultCatalogue(options.userRules),
+    catalogue: options.classify === false ? undefined : defaultCatalogue(options.userRules),
     onEnd: (flow) => flows.push(tracker.record(flow)),
   });
   try {
@@ -114,7 +118,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const command = "sluice replay";
   const args = parseArgs(argv, {
     command,
-    flags: ["json"],
+    flags: ["json", "no-classify"],
     options: ["filter", "top", "max-flows", "idle-timeout", "rules"],
     positionals: { min: 1, max: 1, names: "FILE" },
   });
@@ -130,6 +134,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     maxFlows,
     idleTimeout,
     userRules,
+    classify: !args.flags.has("no-classify"),
   });
   if (args.flags.has("json")) {
     console.log(JSON.stringify(report));

@@ -24,24 +24,16 @@ import { parseQuicInitial, QuicCryptoAssembler } from "./quic_initial.ts";
 import { StreamPrefix } from "./stream_prefix.ts";
 import { parseStunMessage, stunHostname } from "./stun_message.ts";
 import { parseTlsRecords } from "./tls_client_hello.ts";
+import {
+  type FlowNaming,
+  type HostnameSource,
+  NETWORK_PROTOCOLS,
+  SOURCES,
+  STUN_CALL,
+} from "./flow_naming.ts";
 
-/**
- * Where a flow's name came from: TLS SNI, QUIC SNI, HTTP Host (and SSDP's
- * HOST), DNS (the flow's own question or the DNS cache), a DHCP request, a
- * NetBIOS datagram, or another application's payload (STUN, Agora, ...).
- */
-export type HostnameSource = "sni" | "quic" | "http" | "dns" | "dhcp" | "netbios" | "payload";
+export type { FlowNaming, HostnameSource };
 
-const SOURCES: (HostnameSource | null)[] = [
-  null,
-  "sni",
-  "quic",
-  "http",
-  "dns",
-  "dhcp",
-  "netbios",
-  "payload",
-];
 const SNI = 1, QUIC = 2, HTTP = 3, DNS = 4, DHCP = 5, NETBIOS = 6, PAYLOAD = 7;
 const TCP = 6, UDP = 17;
 const SYN = 0x02, ACK = 0x10;
@@ -56,28 +48,6 @@ const PREFIX_LIMIT = 16 * 1024;
 /** DNS and its relatives in DNS format: mDNS, LLMNR, NetBIOS name service. */
 const DNS_PORTS = new Set([53, 5353, 5355, 137]);
 const NETBIOS_NS = 137, MDNS = 5353;
-
-/** IP protocols without ports that are the network's own plumbing. */
-const NETWORK_PROTOCOLS: Record<number, AppMatch> = {
-  1: { app: "icmp", name: "ICMP", category: "Network" },
-  2: { app: "igmp", name: "IGMP", category: "Network" },
-  58: { app: "icmpv6", name: "ICMPv6", category: "Network" },
-  89: { app: "ospf", name: "OSPF", category: "Network" },
-  103: { app: "pim", name: "PIM", category: "Network" },
-  112: { app: "vrrp", name: "VRRP", category: "Network" },
-};
-
-const STUN_CALL: AppMatch = { app: "stun", name: "STUN", category: "VideoCalls" };
-
-/** A flow's name and classification, as plain data. */
-export interface FlowNaming {
-  hostname: string | null;
-  hostnameSource: HostnameSource | null;
-  app: string | null;
-  /** The app's display name. */
-  appName: string | null;
-  category: string;
-}
 
 /** Inspection state of one flow, alive only while the flow may still be named. */
 interface Inspection {
@@ -311,7 +281,8 @@ export class FlowNamer {
       if (payload.length < 12) return;
       const naming = !state.settled && ++state.seen <= DNS_NAMING_PACKETS;
       const response = (payload[2] & 0x80) !== 0;
-      if (!naming && !response) return;
+      // Past naming, only answers with records teach the cache anything.
+      if (!naming && (!response || (payload[6] === 0 && payload[7] === 0))) return;
       const mdns = info.srcPort === MDNS;
       const netbios = info.dstPort === NETBIOS_NS || info.srcPort === NETBIOS_NS;
       const message = parseDnsMessage(payload, mdns || netbios);

@@ -2,6 +2,8 @@
 // 760k-packet replay mix, side by side with ndpiReader (the reference DPI
 // reader) and tcpdump (the libpcap floor), in one run. A benchmark, not a test.
 //
+// The same replay with --no-classify shows what naming and classification cost.
+//
 // Usage: deno task bench:replay [--runs N] [--mix /tmp/mix.pcap]
 
 const args = Deno.args;
@@ -50,6 +52,21 @@ const contenders: { name: string; cmd: string; args: string[] }[] = [
       "--json",
     ],
   },
+  {
+    name: "... --no-classify",
+    cmd: Deno.execPath(),
+    args: [
+      "run",
+      "--allow-ffi",
+      "--allow-read",
+      "--allow-env",
+      `${root}main.ts`,
+      "replay",
+      mix,
+      "--json",
+      "--no-classify",
+    ],
+  },
   { name: "ndpiReader -q -i", cmd: "ndpiReader", args: ["-q", "-i", mix] },
   { name: "tcpdump -r -w /dev/null", cmd: "tcpdump", args: ["-r", mix, "-w", "/dev/null"] },
 ];
@@ -66,6 +83,13 @@ const ndpi = med.get("ndpiReader -q -i")!, floor = med.get("tcpdump -r -w /dev/n
 const packets = 759_930;
 console.log(`replay of ${mix}, median of ${runs} runs, whole process:`);
 console.log("tool                      time      pkts/s      vs ndpiReader  vs tcpdump");
+const classified = med.get("sluice replay --json")!, bare = med.get("... --no-classify")!;
+const share = (classified - bare) / classified;
+console.log(
+  `naming and classification: ${((classified - bare) / 1000).toFixed(3)} s, ${
+    (share * 100).toFixed(1)
+  }% of the replay (budget 25%)`,
+);
 for (const [name, ms] of med) {
   console.log(
     `${name.padEnd(24)} ${(ms / 1000).toFixed(3).padStart(6)} s ${

@@ -268,3 +268,18 @@ Deno.test({
     ]);
   },
 });
+
+Deno.test({
+  name: "sluice replay --no-classify counts the same flows without naming them",
+  ignore: skipUnless(hasLibpcap(), "libpcap"),
+  async fn() {
+    requireSystem(hasLibpcap(), "libpcap");
+    const named: ReplayReport = JSON.parse((await sluice(SAMPLE, "--json")).stdout);
+    const bare: ReplayReport = JSON.parse((await sluice(SAMPLE, "--json", "--no-classify")).stdout);
+    const counts = (r: ReplayReport) => r.flows.map((f) => [f.client, f.server, f.c2s, f.s2c]);
+    assertEquals(counts(bare), counts(named));
+    assert(named.flows.some((f) => f.hostname !== null));
+    assertEquals(bare.flows.filter((f) => f.hostname !== null || f.app !== null), []);
+    assertEquals(bare.devices, []);
+  },
+});
