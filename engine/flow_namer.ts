@@ -219,19 +219,8 @@ export class FlowNamer {
       state.seen--; // the handshake does not count against the budget
       return;
     }
-    if (payload.length >= 20 && payload[0] <= 1) {
-      // STUN/TURN over TCP, one message a segment: the realm comes in the client's second request.
-      const stun = parseStunMessage(payload, { tcp: true });
-      if (stun) {
-        this.#call[flow] = 1;
-        const realm = stunHostname(stun);
-        if (realm) {
-          this.#name(flow, realm, PAYLOAD);
-          this.#stop(flow);
-        }
-        return;
-      }
-    }
+    // STUN/TURN over TCP, one message a segment: the realm comes in the client's second request.
+    if (payload.length >= 20 && payload[0] <= 1 && this.#stun(flow, payload, true)) return;
     if (payload.length === 0 || !state.stream.add(info.tcpSeq, payload)) return;
     let bytes = state.stream.bytes();
     if (bytes[0] !== 0x16 && payload[0] === 0x16 && bytes.length < payload.length + 8) {
@@ -315,19 +304,8 @@ export class FlowNamer {
       if (host) this.#name(flow, host, HTTP);
       return this.#stop(flow);
     }
-    if (maybeStun(payload)) {
-      const stun = parseStunMessage(payload);
-      if (stun) {
-        this.#call[flow] = 1;
-        // The TURN server's 401 carries the realm, and the client repeats it: either names.
-        const realm = stunHostname(stun);
-        if (realm) {
-          this.#name(flow, realm, PAYLOAD);
-          this.#stop(flow);
-        }
-        return;
-      }
-    }
+    // The TURN server's 401 carries the realm, and the client repeats it: either names.
+    if (maybeStun(payload) && this.#stun(flow, payload, false)) return;
     const named = payloadName(serverPort, payload);
     if (named !== undefined) {
       if (named) this.#name(flow, named, PAYLOAD);
@@ -347,6 +325,19 @@ export class FlowNamer {
     if (sni === undefined) return;
     if (sni) this.#name(flow, sni, QUIC);
     this.#stop(flow);
+  }
+
+  /** Marks a STUN flow as a call, named by its realm when it has one; false if not STUN. */
+  #stun(flow: number, payload: Uint8Array, tcp: boolean): boolean {
+    const stun = parseStunMessage(payload, { tcp });
+    if (!stun) return false;
+    this.#call[flow] = 1;
+    const realm = stunHostname(stun);
+    if (realm) {
+      this.#name(flow, realm, PAYLOAD);
+      this.#stop(flow);
+    }
+    return true;
   }
 
   #name(flow: number, hostname: string, source: number): void {

@@ -37,36 +37,14 @@ if (!(await exists(mix))) {
   await run("bash", [`${shared}/tools/make-mix.sh`, `${shared}/pcap/ndpi`, mix, "10"]);
 }
 
+const sluiceReplay = (...extra: string[]) => ({
+  cmd: Deno.execPath(),
+  args: ["run", "--allow-ffi", "--allow-read", "--allow-env", `${root}main.ts`, "replay", mix]
+    .concat(extra),
+});
 const contenders: { name: string; cmd: string; args: string[] }[] = [
-  {
-    name: "sluice replay --json",
-    cmd: Deno.execPath(),
-    args: [
-      "run",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-env",
-      `${root}main.ts`,
-      "replay",
-      mix,
-      "--json",
-    ],
-  },
-  {
-    name: "... --no-classify",
-    cmd: Deno.execPath(),
-    args: [
-      "run",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-env",
-      `${root}main.ts`,
-      "replay",
-      mix,
-      "--json",
-      "--no-classify",
-    ],
-  },
+  { name: "sluice replay --json", ...sluiceReplay("--json") },
+  { name: "... --no-classify", ...sluiceReplay("--json", "--no-classify") },
   { name: "ndpiReader -q -i", cmd: "ndpiReader", args: ["-q", "-i", mix] },
   { name: "tcpdump -r -w /dev/null", cmd: "tcpdump", args: ["-r", mix, "-w", "/dev/null"] },
 ];
