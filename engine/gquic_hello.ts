@@ -11,6 +11,7 @@
 // fits in one packet (it is padded to 1024 bytes and sent alone), so every
 // packet is read on its own. Pure and bounded: hostile input gives undefined
 // or null, never an exception.
+import { varint } from "./_quic_varint.ts";
 import type { CryptoChunk } from "./quic_initial.ts";
 
 const CHLO = [0x43, 0x48, 0x4c, 0x4f]; // "CHLO"
@@ -196,16 +197,6 @@ export function readGquicFrames(
       return;
     }
   }
-}
-
-/** A QUIC variable-length integer at `at`: [value, next offset], or null past `end`. */
-function varint(p: Uint8Array, at: number, end: number): [number, number] | null {
-  if (at >= end) return null;
-  const size = 1 << (p[at] >> 6);
-  if (at + size > end) return null;
-  let value = p[at] & 0x3f;
-  for (let i = 1; i < size; i++) value = value * 256 + p[at + i];
-  return [value, at + size];
 }
 
 /** "Q0NN" or "T0NN" in ASCII as NN; -1 for other versions. */

@@ -5,6 +5,7 @@
 // CHLO in plaintext, Q050 protects it like an Initial, and T050/T051 carry a
 // TLS ClientHello in Google's frame layout. Pure and synchronous; hostile
 // input gives null, never an exception.
+import { varint } from "./_quic_varint.ts";
 import {
   aeadOpen,
   clientInitialKeys,
@@ -53,16 +54,6 @@ export interface QuicInitial {
 }
 
 const Q046 = 0x51303436;
-
-/** Reads a QUIC variable-length integer at `at`: [value, next offset], or null past `end`. */
-function varint(p: Uint8Array, at: number, end: number): [number, number] | null {
-  if (at >= end) return null;
-  const size = 1 << (p[at] >> 6);
-  if (at + size > end) return null;
-  let value = p[at] & 0x3f;
-  for (let i = 1; i < size; i++) value = value * 256 + p[at + i];
-  return [value, at + size];
-}
 
 /** The frames of a decrypted Initial payload: its CRYPTO data, stopping at anything unexpected. */
 function cryptoFrames(p: Uint8Array, out: CryptoChunk[]): void {
