@@ -7,6 +7,7 @@ import { type DecodeCounters, type FlowRecord, FlowTracker, linkTypeName } from 
 import { intOption, parseArgs } from "./args.ts";
 import { formatFlowTable } from "./flow_text.ts";
 import { readRulesFile } from "./rules_file.ts";
+import { writeJson } from "./write_json.ts";
 
 export const REPLAY_HELP = `sluice replay FILE [options]
 
@@ -137,7 +138,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     classify: !args.flags.has("no-classify"),
   });
   if (args.flags.has("json")) {
-    console.log(JSON.stringify(report));
+    writeJson(Deno.stdout, report);
   } else {
     console.log(formatFlowTable(report, top));
   }

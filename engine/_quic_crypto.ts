@@ -1,8 +1,12 @@
-// QUIC Initial packet protection (RFC 9001 §5, RFC 9369 §3.3), over node:crypto:
-// the versions it applies to and their salts (a table), HKDF-Expand-Label key
-// derivation, AES-128-ECB header protection masks and AES-128-GCM payload
-// decryption. Internal to engine/quic_initial.ts.
-import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
+// QUIC Initial packet protection (RFC 9001 §5, RFC 9369 §3.3): the versions it
+// applies to and their salts (a table), HKDF-Expand-Label key derivation,
+// AES-128-ECB header protection masks and AES-128-GCM payload decryption.
+// Internal to engine/quic_initial.ts. The primitives are Sluice's own, not
+// node:crypto's: its first use costs a ~30 ms lazy load and each call builds a
+// stream object, for a few hundred packets whose keys are public anyway.
+import { Aes128 } from "./_aes128.ts";
+import { aes128GcmOpen } from "./_aes_gcm.ts";
+import { hmacSha256 } from "./_sha256.ts";
 
 /** The keys protecting one direction of Initial packets. */
 export interface InitialKeys {
@@ -95,20 +99,27 @@ export function initialScheme(version: number): InitialScheme | null {
   return null;
 }
 
-function hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac("sha256", key).update(data).digest());
-}
-
 /** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context, for lengths up to 32. */
 export function expandLabel(secret: Uint8Array, label: string, length: number): Uint8Array {
+  return hmacSha256(secret, labelInfo(label, length)).slice(0, length);
+}
+
+/** HkdfLabel structures by label and length: a handful of labels serve every key derived. */
+const labelInfos = new Map<string, Uint8Array>();
+
+function labelInfo(label: string, length: number): Uint8Array {
+  const key = `${length}/${label}`;
+  let info = labelInfos.get(key);
+  if (info) return info;
   const full = new TextEncoder().encode(`tls13 ${label}`);
-  const info = new Uint8Array(4 + full.length + 1);
+  info = new Uint8Array(4 + full.length + 1);
   info[0] = length >> 8;
   info[1] = length & 255;
   info[2] = full.length;
   info.set(full, 3);
   info[info.length - 1] = 1; // the HKDF-Expand block counter; the context is empty
-  return hmac(secret, info).slice(0, length);
+  labelInfos.set(key, info);
+  return info;
 }
 
 // A client repeats its DCID across its Initials: remember the last keys derived.
@@ -127,7 +138,7 @@ export function clientInitialKeys(scheme: InitialScheme, dcid: Uint8Array): Init
 }
 
 function deriveClientKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys {
-  const initialSecret = hmac(scheme.salt, dcid); // HKDF-Extract
+  const initialSecret = hmacSha256(scheme.salt, dcid); // HKDF-Extract
   const client = expandLabel(initialSecret, "client in", 32);
   const p = scheme.labelPrefix;
   return {
@@ -139,18 +150,19 @@ function deriveClientKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys 
 
 /** The 16-byte header protection mask: AES-128-ECB of the sample. */
 export function headerMask(hp: Uint8Array, sample: Uint8Array): Uint8Array {
-  // ECB without padding keeps no state between blocks: one cipher serves every packet.
-  let cipher = hpCiphers.get(hp);
-  if (!cipher) {
-    cipher = createCipheriv("aes-128-ecb", hp, null);
-    cipher.setAutoPadding(false);
-    hpCiphers.set(hp, cipher);
-  }
-  return new Uint8Array(cipher.update(sample));
+  const mask = new Uint8Array(16);
+  cipherOf(hp).encryptBlock(sample, 0, mask, 0);
+  return mask;
 }
 
-/** Header-protection ciphers by key, living as long as the memoized keys do. */
-const hpCiphers = new WeakMap<Uint8Array, ReturnType<typeof createCipheriv>>();
+/** Expanded AES keys by key bytes, living as long as the memoized keys do. */
+const ciphers = new WeakMap<Uint8Array, Aes128>();
+
+function cipherOf(key: Uint8Array): Aes128 {
+  let cipher = ciphers.get(key);
+  if (!cipher) ciphers.set(key, cipher = new Aes128(key));
+  return cipher;
+}
 
 /** The AEAD nonce: `iv` with the packet number XORed into its low bytes. */
 export function packetNonce(iv: Uint8Array, packetNumber: number): Uint8Array {
@@ -170,18 +182,5 @@ export function aeadOpen(
   aad: Uint8Array,
   sealed: Uint8Array,
 ): Uint8Array | null {
-  if (sealed.length < 16) return null;
-  try {
-    const decipher = createDecipheriv("aes-128-gcm", key, nonce);
-    decipher.setAAD(aad);
-    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    const head = decipher.update(sealed.subarray(0, sealed.length - 16));
-    const tail = decipher.final();
-    const out = new Uint8Array(head.length + tail.length);
-    out.set(head);
-    out.set(tail, head.length);
-    return out;
-  } catch {
-    return null;
-  }
+  return aes128GcmOpen(cipherOf(key), nonce, aad, sealed);
 }

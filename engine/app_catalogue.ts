@@ -47,11 +47,11 @@ export type UserRule = { domain?: string; port?: number; protocol?: string; cidr
 const DOMAIN = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 function domain(v: unknown, path: string): string {
   const ok = typeof v === "string" && DOMAIN.test(v);
-  need(ok, path, `${show(v)} is not a lowercase domain of two or more labels`);
+  need(ok, path, () => `${show(v)} is not a lowercase domain of two or more labels`);
   return v as string;
 }
 function cidr(v: unknown, path: string): string {
-  need(typeof v === "string" && parseCidr(v), path, `${show(v)} is not a CIDR`);
+  need(typeof v === "string" && parseCidr(v), path, () => `${show(v)} is not a CIDR`);
   return v;
 }
 function range(v: unknown, path: string): PortRange {
@@ -74,12 +74,16 @@ export function validateCatalogue(data: unknown): CatalogueData {
   const apps = list(o.apps, "apps").map((value, i): AppEntry => {
     const at = `apps[${i}]`, a = record(value, at);
     const id = text(a.id, `${at}.id`);
-    need(!ids.has(id), `${at}.id`, `${show(id)} is a duplicate`);
+    need(!ids.has(id), `${at}.id`, () => `${show(id)} is a duplicate`);
     ids.add(id);
     const opt = (key: string) => a[key] === undefined ? [] : list(a[key], `${at}.${key}`);
     const domains = opt("domains").map((d, j) => {
       const name = domain(d, `${at}.domains[${j}]`), owner = owners.get(name);
-      need(owner === undefined, `${at}.domains[${j}]`, `${show(name)} is in apps[${owner}] too`);
+      need(
+        owner === undefined,
+        `${at}.domains[${j}]`,
+        () => `${show(name)} is in apps[${owner}] too`,
+      );
       owners.set(name, i);
       return name;
     });

@@ -112,10 +112,12 @@ function skipName(b: Uint8Array, p: number): number {
   return -1;
 }
 
+/** A name's bytes as read, dots included: a name is at most 255 bytes. */
+const scratch = new Uint8Array(256);
+
 /** Reads a possibly compressed name at `p`; `next` is where the record continues. */
 function readName(b: Uint8Array, p: number): { text: string; next: number } | null {
-  const labels: string[] = [];
-  let next = -1, pointers = 0, length = 0;
+  let next = -1, pointers = 0, length = 0, wide = false;
   while (true) {
     if (p >= b.length) return null;
     const len = b[p];
@@ -130,18 +132,20 @@ function readName(b: Uint8Array, p: number): { text: string; next: number } | nu
       continue;
     }
     if ((len & 0xc0) !== 0 || p + 1 + len > b.length) return null;
-    length += len + 1;
-    if (length > 255) return null;
-    let label = "", wide = false;
+    if (length + len + 1 > 255) return null;
+    if (length > 0) scratch[length - 1] = 0x2e; // the dot before this label
     for (let i = p + 1; i <= p + len; i++) {
       const c = b[i];
       wide ||= c >= 0x80;
-      label += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
+      scratch[length++] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
     }
-    // Names in other scripts (LLMNR, mDNS) are UTF-8; shown as such, not as bytes.
-    if (wide) label = utf8.decode(b.subarray(p + 1, p + 1 + len)).toLowerCase();
-    labels.push(label);
+    length++;
     p += 1 + len;
   }
-  return { text: labels.join("."), next: next < 0 ? p : next };
+  const bytes = scratch.subarray(0, Math.max(0, length - 1));
+  // Names in other scripts (LLMNR, mDNS) are UTF-8; shown as such, not as bytes.
+  const text = wide
+    ? utf8.decode(bytes).toLowerCase()
+    : String.fromCharCode.apply(null, bytes as unknown as number[]); // one string, no per-byte concatenation
+  return { text, next: next < 0 ? p : next };
 }

@@ -58,6 +58,9 @@ interface Inspection {
   settled?: boolean;
   /** DNS flows are read to the end: every answer feeds the cache. */
   dns: boolean;
+  /** The client's first sequence number, when its SYN was seen. */
+  start?: number;
+  /** The client's stream, once a segment had to be held for the next. */
   stream?: StreamPrefix;
   quic?: QuicCryptoAssembler;
 }
@@ -73,10 +76,11 @@ export class FlowNamer {
   /** What devices said about themselves (DHCP, mDNS, NetBIOS, SSDP, User-Agent). */
   readonly deviceHints: DeviceHints;
   readonly #catalogue: AppCatalogue;
-  readonly #hostname: (string | null)[];
+  /** Names by flow, for the flows that have one: most never do, and a full array costs its fill. */
+  readonly #hostname = new Map<number, string>();
   readonly #source: Uint8Array;
   /** What a payload signature or a dissector recognised, whatever the port. */
-  readonly #detected: (AppMatch | null)[];
+  readonly #detected = new Map<number, AppMatch>();
   /** 1 when the flow carries STUN: call media, whichever app it belongs to. */
   readonly #call: Uint8Array;
   readonly #inspecting: Uint8Array;
@@ -92,9 +96,7 @@ export class FlowNamer {
     this.#catalogue = catalogue;
     this.dnsCache = dnsCache;
     this.deviceHints = deviceHints;
-    this.#hostname = new Array(capacity).fill(null);
     this.#source = new Uint8Array(capacity);
-    this.#detected = new Array(capacity).fill(null);
     this.#call = new Uint8Array(capacity);
     this.#inspecting = new Uint8Array(capacity);
   }
@@ -119,16 +121,12 @@ export class FlowNamer {
     );
     if (
       !state.dns && payload.length > 0 && state.seen <= SIGNATURE_PACKETS &&
-      this.#detected[flow] === null
+      !this.#detected.has(flow)
     ) {
       const fromServer = table.direction ^ state.client;
       const serverPort = fromServer === 0 ? info.dstPort : info.srcPort;
-      this.#detected[flow] = this.#catalogue.byPayload(
-        info.protocol,
-        fromServer,
-        serverPort,
-        payload,
-      );
+      const detected = this.#catalogue.byPayload(info.protocol, fromServer, serverPort, payload);
+      if (detected) this.#detected.set(flow, detected);
     }
     const dir = table.direction ^ state.client; // 0: from the client
     if (info.protocol === TCP) this.#tcp(flow, state, info, data, dir, payload, time);
@@ -138,9 +136,9 @@ export class FlowNamer {
   /** Drops a flow's state as it leaves the table. */
   forget(flow: number): void {
     this.#stop(flow);
-    this.#hostname[flow] = null;
+    this.#hostname.delete(flow);
     this.#source[flow] = 0;
-    this.#detected[flow] = null;
+    this.#detected.delete(flow);
     this.#call[flow] = 0;
   }
 
@@ -151,12 +149,12 @@ export class FlowNamer {
    * server's address, and any other port rule.
    */
   naming(table: FlowTable, flow: number): FlowNaming {
-    const hostname = this.#hostname[flow];
+    const hostname = this.#hostname.get(flow) ?? null;
     const protocol = table.protocol(flow);
     const clientPort = table.endpoint(flow, 0, this.#word);
     const serverPort = table.endpoint(flow, 1, this.#word); // leaves the server address in #word
     const byPort = this.#catalogue.byPort(protocol, serverPort, clientPort);
-    let match: AppMatch | null = NETWORK_PROTOCOLS[protocol] ?? this.#detected[flow] ??
+    let match: AppMatch | null = NETWORK_PROTOCOLS[protocol] ?? this.#detected.get(flow) ??
       (byPort?.category === "Network" ? byPort : null);
     match ??= hostname ? this.#catalogue.byHostname(hostname) : null;
     match ??= this.#catalogue.byAddress(table.ipVersion(flow) as 4 | 6, this.#word);
@@ -175,9 +173,9 @@ export class FlowNamer {
   }
 
   #open(table: FlowTable, flow: number, info: PacketInfo, time: number): void {
-    this.#hostname[flow] = null;
+    this.#hostname.delete(flow);
     this.#source[flow] = 0;
-    this.#detected[flow] = null;
+    this.#detected.delete(flow);
     this.#call[flow] = 0;
     // A name the device asked the resolver for, until the flow gives its own.
     const port = table.endpoint(flow, 1, this.#word);
@@ -213,15 +211,27 @@ export class FlowNamer {
       }
       return;
     }
-    state.stream ??= new StreamPrefix(PREFIX_LIMIT);
     if ((info.tcpFlags & SYN) !== 0) {
-      state.stream.start((info.tcpSeq + 1) >>> 0);
+      state.start = (info.tcpSeq + 1) >>> 0;
       state.seen--; // the handshake does not count against the budget
       return;
     }
     // STUN/TURN over TCP, one message a segment: the realm comes in the client's second request.
     if (payload.length >= 20 && payload[0] <= 1 && this.#stun(flow, payload, true)) return;
-    if (payload.length === 0 || !state.stream.add(info.tcpSeq, payload)) return;
+    if (payload.length === 0) return;
+    if (state.stream === undefined && (state.start ?? info.tcpSeq) === info.tcpSeq >>> 0) {
+      // In order with nothing held, as most first segments are: read it where it lies.
+      const full = payload.length >= PREFIX_LIMIT;
+      if (this.#clientStream(flow, info, data, payload, full, time)) return this.#stop(flow);
+      state.stream = new StreamPrefix(PREFIX_LIMIT);
+      state.stream.add(info.tcpSeq, payload);
+      return;
+    }
+    if (state.stream === undefined) {
+      state.stream = new StreamPrefix(PREFIX_LIMIT);
+      if (state.start !== undefined) state.stream.start(state.start);
+    }
+    if (!state.stream.add(info.tcpSeq, payload)) return;
     let bytes = state.stream.bytes();
     if (bytes[0] !== 0x16 && payload[0] === 0x16 && bytes.length < payload.length + 8) {
       // A stray segment (an ACK carrying padding, a keep-alive) came before the ClientHello.
@@ -229,30 +239,45 @@ export class FlowNamer {
       state.stream.add(info.tcpSeq, payload);
       bytes = state.stream.bytes();
     }
+    if (this.#clientStream(flow, info, data, bytes, state.stream.full, time)) this.#stop(flow);
+  }
+
+  /**
+   * Names a flow from the start of its client's stream: TLS, DNS over TCP, an
+   * SSH or WHOIS line, HTTP. False while more bytes are needed to tell.
+   */
+  #clientStream(
+    flow: number,
+    info: PacketInfo,
+    data: DataView,
+    bytes: Uint8Array,
+    full: boolean,
+    time: number,
+  ): boolean {
     if (bytes[0] === 0x16) {
       const hello = parseTlsRecords(bytes);
-      if (hello === undefined && !state.stream.full) return;
+      if (hello === undefined && !full) return false;
       if (hello?.sni) this.#name(flow, hello.sni, SNI);
     } else if (info.dstPort === DNS_PORT) {
       // DNS over TCP: a two-byte length, then the message.
-      if (bytes.length < 2 + ((bytes[0] << 8) | bytes[1]) && !state.stream.full) return;
-      const question = parseDnsMessage(bytes.subarray(2, 2 + ((bytes[0] << 8) | bytes[1])))
-        ?.question;
+      const length = (bytes[0] << 8) | bytes[1];
+      if (bytes.length < 2 + length && !full) return false;
+      const question = parseDnsMessage(bytes.subarray(2, 2 + length))?.question;
       if (question) this.#name(flow, question, DNS);
     } else if (isSshBanner(bytes) || info.dstPort === WHOIS) {
       const line = clientBannerName(bytes, info.dstPort);
-      if (line === null && bytes.length < 256 && !state.stream.full) return;
+      if (line === null && bytes.length < 256 && !full) return false;
       if (line) this.#name(flow, line, PAYLOAD);
     } else {
       const request = parseHttpRequest(bytes);
-      if (request === undefined && !state.stream.full) return;
-      if (request === null && bytes.length < 8) return; // too little to tell: maybe a stray byte
+      if (request === undefined && !full) return false;
+      if (request === null && bytes.length < 8) return false; // too little to tell: maybe a stray byte
       if (request?.host) this.#name(flow, request.host, HTTP);
       if (request?.userAgent) {
         this.deviceHints.note(senderKey(info, data), "userAgent", request.userAgent, time);
       }
     }
-    this.#stop(flow);
+    return true;
   }
 
   #udp(
@@ -341,7 +366,7 @@ export class FlowNamer {
   }
 
   #name(flow: number, hostname: string, source: number): void {
-    this.#hostname[flow] = hostname;
+    this.#hostname.set(flow, hostname);
     this.#source[flow] = source;
   }
 

@@ -32,27 +32,80 @@ export function parseHttpRequest(bytes: Uint8Array): HttpRequestInfo | null | un
   while (space < bytes.length && space <= MAX_METHOD && isMethodByte(bytes[space])) space++;
   if (space === bytes.length) return space <= MAX_METHOD ? undefined : null;
   if (space === 0 || space > MAX_METHOD || bytes[space] !== 0x20) return null;
-  const methodText = decoder.decode(bytes.subarray(0, space));
   const lineEnd = bytes.subarray(0, MAX_HEAD).indexOf(0x0a);
   if (lineEnd < 0) return bytes.length < MAX_HEAD ? undefined : null;
-  if (!/ HTTP\/\d\.\d\r?$/.test(decoder.decode(bytes.subarray(space, lineEnd)))) return null;
-  // Decode the head only, not a body that came in the same segment.
+  if (!endsWithVersion(bytes, space, lineEnd)) return null;
+  // Header lines are read as bytes; only the two values wanted become strings.
   const blank = headEndAt(bytes, lineEnd);
-  const text = decoder.decode(bytes.subarray(0, blank < 0 ? MAX_HEAD : blank + 3));
-  const headEnd = blank < 0 ? -1 : text.search(/\r?\n\r?\n/);
-  const complete = headEnd >= 0 || bytes.length >= MAX_HEAD;
-  const info: HttpRequestInfo = { method: methodText, host: null, userAgent: null };
-  for (const line of text.slice(lineEnd + 1, headEnd < 0 ? undefined : headEnd).split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === "host" && info.host === null) info.host = hostWithoutPort(value);
-    else if (name === "user-agent" && info.userAgent === null) info.userAgent = value || null;
+  const end = blank < 0 ? Math.min(bytes.length, MAX_HEAD) : blank;
+  const info: HttpRequestInfo = { method: latin1(bytes, 0, space), host: null, userAgent: null };
+  for (let at = lineEnd + 1; at < end;) {
+    let next = bytes.indexOf(0x0a, at);
+    if (next < 0 || next > end) next = end;
+    const colon = bytes.subarray(at, next).indexOf(0x3a);
+    if (colon > 0) {
+      const nameStart = skipSpace(bytes, at, at + colon);
+      const nameEnd = trimEnd(bytes, nameStart, at + colon);
+      if (info.host === null && isName(bytes, nameStart, nameEnd, HOST)) {
+        info.host = hostWithoutPort(trimmed(bytes, at + colon + 1, next));
+      } else if (info.userAgent === null && isName(bytes, nameStart, nameEnd, USER_AGENT)) {
+        info.userAgent = trimmed(bytes, at + colon + 1, next) || null;
+      }
+    }
+    at = next + 1;
   }
   // Until the blank line, a later packet may still bring the Host header.
-  if (!complete && info.host === null) return undefined;
+  if (blank < 0 && bytes.length < MAX_HEAD && info.host === null) return undefined;
   return info;
+}
+
+const HOST = new TextEncoder().encode("host");
+const USER_AGENT = new TextEncoder().encode("user-agent");
+
+/** Whether the request line [from, lineEnd) ends with " HTTP/d.d", before an optional CR. */
+function endsWithVersion(b: Uint8Array, from: number, lineEnd: number): boolean {
+  const end = b[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
+  const at = end - 9;
+  if (at < from) return false;
+  const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+  return b[at] === 0x20 && b[at + 1] === 0x48 && b[at + 2] === 0x54 && b[at + 3] === 0x54 &&
+    b[at + 4] === 0x50 && b[at + 5] === 0x2f && isDigit(b[at + 6]) && b[at + 7] === 0x2e &&
+    isDigit(b[at + 8]);
+}
+
+/** Whether b[from, to) is `name` (lowercase ASCII), ignoring case. */
+function isName(b: Uint8Array, from: number, to: number, name: Uint8Array): boolean {
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = b[from + i];
+    if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== name[i]) return false;
+  }
+  return true;
+}
+
+/** What String.prototype.trim removes, among Latin-1 bytes. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+function skipSpace(b: Uint8Array, from: number, to: number): number {
+  while (from < to && isSpace(b[from])) from++;
+  return from;
+}
+
+function trimEnd(b: Uint8Array, from: number, to: number): number {
+  while (to > from && isSpace(b[to - 1])) to--;
+  return to;
+}
+
+function latin1(b: Uint8Array, from: number, to: number): string {
+  return decoder.decode(b.subarray(from, to));
+}
+
+/** b[from, to) as text without surrounding white space. */
+function trimmed(b: Uint8Array, from: number, to: number): string {
+  const start = skipSpace(b, from, to);
+  return latin1(b, start, trimEnd(b, start, to));
 }
 
 /** Where the blank line ending the head starts (its first "\n"), searching from `from`; -1 if absent. */

@@ -49,7 +49,7 @@ const HEX = /^(?:[0-9a-f]{2})+$/;
 
 function hexOf(v: unknown, path: string): string {
   const ok = typeof v === "string" && HEX.test(v.toLowerCase());
-  need(ok, path, `${show(v)} is not an even number of hex digits`);
+  need(ok, path, () => `${show(v)} is not an even number of hex digits`);
   return (v as string).toLowerCase();
 }
 
@@ -57,7 +57,7 @@ function count(v: unknown, path: string, max: number): number {
   need(
     Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max,
     path,
-    `${show(v)} is not 0-${max}`,
+    () => `${show(v)} is not 0-${max}`,
   );
   return v as number;
 }
@@ -107,6 +107,8 @@ interface Compiled {
   ports: Set<number> | null;
   offset: number;
   bytes: Uint8Array;
+  /** Where in `bytes` the byte searched for first sits: the one least likely in traffic. */
+  anchor: number;
   within: number;
   last: Uint8Array | null;
   minLength: number;
@@ -129,28 +131,39 @@ const bytesOf = (hex: string) => Uint8Array.from(hex.match(/../g)!, (h) => parse
  * ```
  */
 export class PayloadSignatures {
-  readonly #all: Compiled[];
+  /** The signatures that apply, in order, by [TCP client, TCP server, UDP client, UDP server]. */
+  readonly #byKind: Compiled[][] = [[], [], [], []];
 
   constructor(data: unknown) {
     const matches = new Map<string, AppMatch>();
-    this.#all = validateSignatures(data).signatures.map((s) => {
+    const all = validateSignatures(data).signatures.map((s): Compiled => {
       const key = `${s.app}\0${s.name}\0${s.category}`;
       let match = matches.get(key);
       if (!match) {
         matches.set(key, match = Object.freeze({ app: s.app, name: s.name, category: s.category }));
       }
+      const bytes = bytesOf(s.hex);
       return {
         protocol: s.protocol === "TCP" ? 6 : s.protocol === "UDP" ? 17 : 0,
         direction: s.direction === "client" ? 0 : s.direction === "server" ? 1 : 2,
         ports: s.ports.length ? new Set(s.ports) : null,
         offset: s.offset,
-        bytes: bytesOf(s.hex),
+        bytes,
+        anchor: anchorOf(bytes),
         within: s.within ?? 0,
         last: s.last ? bytesOf(s.last) : null,
         minLength: Math.max(s.minLength, s.offset + s.hex.length / 2),
         match,
       };
     });
+    for (const s of all) {
+      for (let kind = 0; kind < 4; kind++) {
+        const protocol = kind < 2 ? 6 : 17, direction = kind & 1;
+        if (s.protocol !== 0 && s.protocol !== protocol) continue;
+        if (s.direction !== 2 && s.direction !== direction) continue;
+        this.#byKind[kind].push(s);
+      }
+    }
   }
 
   /** The first signature a packet of `protocol` going `direction` (0 client, 1 server) carries. */
@@ -160,14 +173,15 @@ export class PayloadSignatures {
     serverPort: number,
     payload: Uint8Array,
   ): AppMatch | null {
-    for (const s of this.#all) {
+    if ((protocol !== 6 && protocol !== 17) || (direction !== 0 && direction !== 1)) return null;
+    for (const s of this.#byKind[(protocol === 6 ? 0 : 2) + direction]) {
       if (payload.length < s.minLength) continue;
-      if (s.protocol !== 0 && s.protocol !== protocol) continue;
-      if (s.direction !== 2 && s.direction !== direction) continue;
       if (s.ports && !s.ports.has(serverPort)) continue;
       if (s.last && !endsWith(payload, s.last)) continue;
       if (
-        s.within ? indexOf(payload, s.bytes, s.within) >= 0 : startsAt(payload, s.bytes, s.offset)
+        s.within
+          ? indexOf(payload, s.bytes, s.anchor, s.within) >= 0
+          : startsAt(payload, s.bytes, s.offset)
       ) {
         return s.match;
       }
@@ -186,14 +200,30 @@ function endsWith(payload: Uint8Array, bytes: Uint8Array): boolean {
   return startsAt(payload, bytes, payload.length - bytes.length);
 }
 
-function indexOf(payload: Uint8Array, bytes: Uint8Array, window: number): number {
+function indexOf(payload: Uint8Array, bytes: Uint8Array, anchor: number, window: number): number {
   const end = Math.min(payload.length, window) - bytes.length;
+  const wanted = bytes[anchor];
   for (
-    let at = payload.indexOf(bytes[0]);
+    let at = payload.indexOf(wanted, anchor) - anchor;
     at >= 0 && at <= end;
-    at = payload.indexOf(bytes[0], at + 1)
+    at = payload.indexOf(wanted, at + anchor + 1) - anchor
   ) {
     if (startsAt(payload, bytes, at)) return at;
   }
   return -1;
+}
+
+/**
+ * The index of the byte a search should look for first. Zeros, 0xff, spaces
+ * and lowercase letters fill payloads; a capital, a digit or an odd byte
+ * rarely does, so scanning for it skips most candidate positions.
+ */
+function anchorOf(bytes: Uint8Array): number {
+  let best = 0, bestRank = -1;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    const rank = c === 0x00 || c === 0xff || c === 0x20 ? 0 : c >= 0x61 && c <= 0x7a ? 1 : 2;
+    if (rank > bestRank) [best, bestRank] = [i, rank];
+  }
+  return best;
 }

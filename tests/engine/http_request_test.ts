@@ -49,3 +49,21 @@ Deno.test("parseHttpRequest() accepts extension methods such as WebDAV's PROPFIN
   assertEquals(parseHttpRequest(text("get / HTTP/1.1\r\nHost: h\r\n\r\n")), null);
   assertEquals(parseHttpRequest(text("ABCDEFGHIJKLMNOPQRSTUVWXYZ / HTTP/1.1\r\n\r\n")), null);
 });
+
+Deno.test("parseHttpRequest() takes the first Host and User-Agent whatever their case and spacing", () => {
+  const head = "GET / HTTP/1.1\r\nX-Host: decoy\r\n  HOST :\t Video.Example.ORG \r\n" +
+    "user-AGENT:   curl/8.5.0  \r\nHost: second.example\r\nUser-Agent: second\r\n\r\nbody: x\r\n";
+  assertEquals(parseHttpRequest(text(head)), {
+    method: "GET",
+    host: "video.example.org",
+    userAgent: "curl/8.5.0",
+  });
+  // A header line cut by the end of the segment is read as far as it goes.
+  assertEquals(parseHttpRequest(text("GET / HTTP/1.1\r\nAccept: */*\r\nHost: cut.exa")), {
+    method: "GET",
+    host: "cut.exa",
+    userAgent: null,
+  });
+  assertEquals(parseHttpRequest(text("GET / HTTP/1.1 \r\nHost: a\r\n\r\n")), null); // not the version last
+  assertEquals(parseHttpRequest(text("GET / HTTPS/1.1\r\n\r\n")), null);
+});

@@ -74,6 +74,28 @@ Deno.test("PayloadSignatures.match() honours offset, window, last bytes, directi
   assertEquals(app(UDP, CLIENT, 9, new Uint8Array(0)), null);
 });
 
+Deno.test("PayloadSignatures.match() finds text in a window past near-misses of its rarest byte", () => {
+  const signatures = new PayloadSignatures({
+    version: 1,
+    signatures: [
+      {
+        app: "sip",
+        name: "SIP",
+        category: "VideoCalls",
+        protocol: "UDP",
+        text: " SIP/2.0",
+        within: 24,
+      },
+    ],
+  });
+  const app = (s: string) => signatures.match(UDP, CLIENT, 5060, text(s))?.app ?? null;
+  assertEquals(app("S SIP SIP/2 x SIP/2.0\r\n"), "sip"); // decoys share the anchor "S"
+  assertEquals(app(" SIP/2.0"), "sip"); // at the very start
+  assertEquals(app("SIP/2.0 with no space"), null);
+  assertEquals(app("xxxxxxxxxxxxxxxxxx SIP/2.0"), null); // ends past the window
+  assertEquals(app("xxxxxxxxxxxxxxxx SIP/2.0"), "sip"); // ends at the window's edge
+});
+
 Deno.test("the shipped signatures recognise DNSCrypt, RTSP, SIP and RakNet payloads", () => {
   const signatures = new PayloadSignatures(DEFAULT_SIGNATURES);
   const app = (p: number, dir: number, port: number, bytes: Uint8Array) =>
