@@ -6,7 +6,7 @@
 // stream object, for a few hundred packets whose keys are public anyway.
 import { Aes128 } from "./_aes128.ts";
 import { aes128GcmOpen } from "./_aes_gcm.ts";
-import { hmacSha256 } from "./_sha256.ts";
+import { HmacSha256 } from "./_sha256.ts";
 
 /** The keys protecting one direction of Initial packets. */
 export interface InitialKeys {
@@ -99,9 +99,9 @@ export function initialScheme(version: number): InitialScheme | null {
   return null;
 }
 
-/** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context, for lengths up to 32. */
-export function expandLabel(secret: Uint8Array, label: string, length: number): Uint8Array {
-  return hmacSha256(secret, labelInfo(label, length)).slice(0, length);
+/** HKDF-Expand-Label (RFC 8446 §7.1) under `secret`, with an empty context, for lengths up to 32. */
+function expandLabel(secret: HmacSha256, label: string, length: number): Uint8Array {
+  return secret.digest(labelInfo(label, length)).slice(0, length);
 }
 
 /** HkdfLabel structures by label and length: a handful of labels serve every key derived. */
@@ -138,8 +138,10 @@ export function clientInitialKeys(scheme: InitialScheme, dcid: Uint8Array): Init
 }
 
 function deriveClientKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys {
-  const initialSecret = hmacSha256(scheme.salt, dcid); // HKDF-Extract
-  const client = expandLabel(initialSecret, "client in", 32);
+  let extract = extractors.get(scheme);
+  if (!extract) extractors.set(scheme, extract = new HmacSha256(scheme.salt));
+  const initialSecret = new HmacSha256(extract.digest(dcid)); // HKDF-Extract
+  const client = new HmacSha256(expandLabel(initialSecret, "client in", 32));
   const p = scheme.labelPrefix;
   return {
     key: expandLabel(client, `${p} key`, 16),
@@ -147,6 +149,9 @@ function deriveClientKeys(scheme: InitialScheme, dcid: Uint8Array): InitialKeys 
     hp: expandLabel(client, `${p} hp`, 16),
   };
 }
+
+/** HKDF-Extract under each version's salt, its key blocks hashed once. */
+const extractors = new Map<InitialScheme, HmacSha256>();
 
 /** The 16-byte header protection mask: AES-128-ECB of the sample. */
 export function headerMask(hp: Uint8Array, sample: Uint8Array): Uint8Array {

@@ -71,13 +71,13 @@ const PAD = new Uint8Array(64);
 const INNER = new Uint8Array(32);
 
 /**
- * Writes into `out` the hash of `prefix` (a whole number of 64-byte blocks, or empty) followed
- * by `data`, so HMAC can hash its padded key and the message without concatenating them.
+ * Writes into `out` the hash of a message whose first `done` bytes (whole
+ * blocks) left the state `start`, followed by `data`: HMAC resumes from its
+ * padded key's block without hashing it again.
  */
-function digest(prefix: Uint8Array, data: Uint8Array, out: Uint8Array): Uint8Array {
+function finish(start: Int32Array, done: number, data: Uint8Array, out: Uint8Array): Uint8Array {
   const h = STATE;
-  h.set(H0);
-  for (let at = 0; at < prefix.length; at += 64) compress(h, prefix, at);
+  h.set(start);
   const whole = data.length & ~63;
   for (let at = 0; at < whole; at += 64) compress(h, data, at);
   const rest = data.length - whole;
@@ -86,7 +86,7 @@ function digest(prefix: Uint8Array, data: Uint8Array, out: Uint8Array): Uint8Arr
   TAIL[rest] = 0x80;
   TAIL.fill(0, rest + 1, tailLength);
   // The length in bits, big-endian in the last 8 bytes; inputs stay far below 2^53 bits.
-  const bits = (prefix.length + data.length) * 8;
+  const bits = (done + data.length) * 8;
   const high = Math.floor(bits / 0x100000000), low = bits >>> 0;
   for (let i = 0; i < 4; i++) {
     TAIL[tailLength - 8 + i] = high >>> (24 - 8 * i);
@@ -102,20 +102,44 @@ function digest(prefix: Uint8Array, data: Uint8Array, out: Uint8Array): Uint8Arr
   return out;
 }
 
-const EMPTY = new Uint8Array(0);
-
 /** The SHA-256 digest (FIPS 180-4) of `data`: 32 bytes. */
 export function sha256(data: Uint8Array): Uint8Array {
-  return digest(EMPTY, data, new Uint8Array(32));
+  return finish(H0, 0, data, new Uint8Array(32));
+}
+
+/**
+ * HMAC-SHA256 (RFC 2104) under one key of any length. The padded key's two
+ * blocks are compressed once, so each message costs half as much again as
+ * {@linkcode hmacSha256}: HKDF expands several labels under one secret.
+ */
+export class HmacSha256 {
+  readonly #inner = new Int32Array(8);
+  readonly #outer = new Int32Array(8);
+
+  constructor(key: Uint8Array) {
+    PAD.fill(0);
+    if (key.length > 64) sha256Into(key, PAD);
+    else PAD.set(key);
+    for (let i = 0; i < 64; i++) PAD[i] ^= 0x36;
+    this.#inner.set(H0);
+    compress(this.#inner, PAD, 0);
+    for (let i = 0; i < 64; i++) PAD[i] ^= 0x36 ^ 0x5c;
+    this.#outer.set(H0);
+    compress(this.#outer, PAD, 0);
+  }
+
+  /** The 32-byte MAC of `data`. */
+  digest(data: Uint8Array): Uint8Array {
+    finish(this.#inner, 64, data, INNER);
+    return finish(this.#outer, 64, INNER, new Uint8Array(32));
+  }
+}
+
+function sha256Into(data: Uint8Array, out: Uint8Array): void {
+  finish(H0, 0, data, out);
 }
 
 /** HMAC-SHA256 (RFC 2104) of `data` under `key` of any length: 32 bytes. */
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-  PAD.fill(0);
-  if (key.length > 64) digest(EMPTY, key, PAD);
-  else PAD.set(key);
-  for (let i = 0; i < 64; i++) PAD[i] ^= 0x36;
-  digest(PAD, data, INNER);
-  for (let i = 0; i < 64; i++) PAD[i] ^= 0x36 ^ 0x5c;
-  return digest(PAD, INNER, new Uint8Array(32));
+  return new HmacSha256(key).digest(data);
 }

@@ -1,4 +1,5 @@
 import type { DnsMessage } from "./dns_message.ts";
+import { formatIp } from "./ip_address.ts";
 
 /** Options for {@linkcode DnsCache}. */
 export interface DnsCacheOptions {
@@ -25,7 +26,8 @@ export interface DnsCacheOptions {
  * ```
  */
 export class DnsCache {
-  readonly #entries = new Map<string, { name: string; expires: number }>();
+  /** By address: IPv4 as its 32-bit number (flows hold them so), IPv6 as text. */
+  readonly #entries = new Map<number | string, { name: string; expires: number }>();
   readonly #max: number;
   readonly #minTtl: number;
 
@@ -41,8 +43,9 @@ export class DnsCache {
       if (answer.type === "CNAME") continue;
       // The question is what the user wanted (www.youtube.com), not the CDN alias at the chain's end.
       const expires = now + Math.max(answer.ttl, this.#minTtl);
-      this.#entries.delete(answer.data);
-      this.#entries.set(answer.data, { name: message.question, expires });
+      const key = keyOf(answer.data);
+      this.#entries.delete(key);
+      this.#entries.set(key, { name: message.question, expires });
       if (this.#entries.size > this.#max) {
         this.#entries.delete(this.#entries.keys().next().value!);
       }
@@ -51,10 +54,20 @@ export class DnsCache {
 
   /** The name an address was last given, unless that answer has expired by `now`. */
   lookup(address: string, now: number): string | null {
-    const entry = this.#entries.get(address);
+    return this.#lookup(keyOf(address), now);
+  }
+
+  /** {@linkcode lookup} for an address held as words (IPv4 in `words[0]`), as flows hold them. */
+  lookupWords(version: number, words: ArrayLike<number>, now: number): string | null {
+    if (this.#entries.size === 0) return null;
+    return this.#lookup(version === 4 ? words[0] >>> 0 : formatIp(6, words), now);
+  }
+
+  #lookup(key: number | string, now: number): string | null {
+    const entry = this.#entries.get(key);
     if (!entry) return null;
     if (entry.expires < now) {
-      this.#entries.delete(address);
+      this.#entries.delete(key);
       return null;
     }
     return entry.name;
@@ -64,4 +77,21 @@ export class DnsCache {
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** The key of an address in text: a dotted IPv4 address becomes its number. */
+function keyOf(address: string): number | string {
+  let value = 0, octet = 0, digits = 0, dots = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      octet = octet * 10 + c - 0x30;
+      digits++;
+    } else if (c === 0x2e && digits > 0 && dots < 3 && octet <= 255) {
+      value = value * 256 + octet;
+      octet = digits = 0;
+      dots++;
+    } else return address;
+  }
+  return dots === 3 && digits > 0 && octet <= 255 ? value * 256 + octet : address;
 }

@@ -99,6 +99,23 @@ export function parseDnsMessage(b: Uint8Array, owners = false): DnsMessage | nul
   return message;
 }
 
+/**
+ * The type of a DNS message's first question (1 for A, 28 for AAAA...), read
+ * without building its name; -1 when it has none or is malformed.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * const query = Uint8Array.of(0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 28, 0, 1);
+ * assertEquals(questionType(query), 28);
+ * ```
+ */
+export function questionType(b: Uint8Array): number {
+  if (b.length < 12 || ((b[4] << 8) | b[5]) === 0) return -1;
+  const at = skipName(b, 12);
+  return at < 0 || at + 4 > b.length ? -1 : (b[at] << 8) | b[at + 1];
+}
+
 /** Where the record continues after the name at `p`, without reading it; -1 when malformed. */
 function skipName(b: Uint8Array, p: number): number {
   for (let labels = 0; labels < 128; labels++) {

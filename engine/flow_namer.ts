@@ -14,10 +14,9 @@ import { clientBannerName, serverBannerName } from "./_banner_name.ts";
 import { looksLikeDnsQuery, maybeStun, payloadName } from "./_payload_names.ts";
 import { DeviceHints } from "./device_hints.ts";
 import { DnsCache } from "./dns_cache.ts";
-import { parseDnsMessage } from "./dns_message.ts";
+import { parseDnsMessage, questionType } from "./dns_message.ts";
 import type { FlowTable } from "./flow_table.ts";
 import { parseHttpRequest } from "./http_request.ts";
-import { formatIp } from "./ip_address.ts";
 import { netbiosName } from "./netbios_name.ts";
 import type { PacketInfo } from "./packet_info.ts";
 import { parseQuicInitial, QuicCryptoAssembler } from "./quic_initial.ts";
@@ -38,8 +37,13 @@ const SNI = 1, QUIC = 2, HTTP = 3, DNS = 4, DHCP = 5, NETBIOS = 6, PAYLOAD = 7;
 const TCP = 6, UDP = 17;
 const SYN = 0x02, ACK = 0x10;
 const DNS_PORT = 53, WHOIS = 43;
-/** Client packets looked at before a flow is given up on: names come early or not at all. */
+/** Packets looked at before a TCP flow is given up on: names come early or not at all. */
 const MAX_INSPECTED = 8;
+/**
+ * The same for UDP, whose names come in a flow's first datagrams: a QUIC
+ * Initial (split in two at most), a DHCP or STUN request and its answer.
+ */
+const MAX_INSPECTED_UDP = 4;
 /** Packets looked at for payload signatures: a protocol shows itself in its first exchange. */
 const SIGNATURE_PACKETS = 4;
 /** DNS messages whose question may (re)name a flow, as nDPI counts them. */
@@ -48,6 +52,8 @@ const PREFIX_LIMIT = 16 * 1024;
 /** DNS and its relatives in DNS format: mDNS, LLMNR, NetBIOS name service. */
 const DNS_PORTS = new Set([53, 5353, 5355, 137]);
 const NETBIOS_NS = 137, MDNS = 5353;
+/** Question types whose answers carry addresses: A, AAAA and ANY. */
+const ADDRESS_QUESTIONS = new Set([1, 28, 255]);
 
 /** Inspection state of one flow, alive only while the flow may still be named. */
 interface Inspection {
@@ -113,7 +119,12 @@ export class FlowNamer {
     if (isNew) this.#open(table, flow, info, time);
     if (this.#inspecting[flow] === 0) return;
     const state = this.#state.get(flow);
-    if (!state || (!state.dns && ++state.seen > MAX_INSPECTED)) return this.#stop(flow);
+    const tcp = info.protocol === TCP;
+    if (!state || (!state.dns && ++state.seen > (tcp ? MAX_INSPECTED : MAX_INSPECTED_UDP))) {
+      return this.#stop(flow);
+    }
+    // Nothing to read in an empty packet, save a SYN's sequence number.
+    if (info.payloadLength === 0 && (!tcp || (info.tcpFlags & SYN) === 0)) return;
     const payload = new Uint8Array(
       data.buffer,
       data.byteOffset + info.payloadOffset,
@@ -129,7 +140,7 @@ export class FlowNamer {
       if (detected) this.#detected.set(flow, detected);
     }
     const dir = table.direction ^ state.client; // 0: from the client
-    if (info.protocol === TCP) this.#tcp(flow, state, info, data, dir, payload, time);
+    if (tcp) this.#tcp(flow, state, info, data, dir, payload, time);
     else this.#udp(flow, state, info, data, dir, payload, time);
   }
 
@@ -179,7 +190,7 @@ export class FlowNamer {
     this.#call[flow] = 0;
     // A name the device asked the resolver for, until the flow gives its own.
     const port = table.endpoint(flow, 1, this.#word);
-    const known = this.dnsCache.lookup(formatIp(table.ipVersion(flow), this.#word), time);
+    const known = this.dnsCache.lookupWords(table.ipVersion(flow), this.#word, time);
     if (known) this.#name(flow, known, DNS);
     if ((info.protocol === TCP || info.protocol === UDP) && !info.shortTransport && port !== 0) {
       this.#inspecting[flow] = 1;
@@ -298,6 +309,8 @@ export class FlowNamer {
       // Past naming, only answers with records teach the cache anything.
       if (!naming && (!response || (payload[6] === 0 && payload[7] === 0))) return;
       const mdns = info.srcPort === MDNS;
+      // ...and on unicast DNS, only those to address questions: TXT, MX or CNAME answers hold none.
+      if (!naming && !mdns && !ADDRESS_QUESTIONS.has(questionType(payload))) return;
       const netbios = info.dstPort === NETBIOS_NS || info.srcPort === NETBIOS_NS;
       const message = parseDnsMessage(payload, mdns || netbios);
       if (!message) return;

@@ -53,3 +53,19 @@ Deno.test("DnsCache.learn() ignores queries", () => {
   cache.learn({ ...response("q.example", ["10.0.0.1", 60]), response: false }, 0);
   assertEquals(cache.size, 0);
 });
+
+Deno.test("DnsCache.lookupWords() finds what lookup() finds, for IPv4 and IPv6 held as words", () => {
+  const cache = new DnsCache();
+  assertEquals(cache.lookupWords(4, [0xc0000201], 0), null); // empty
+  cache.learn(response("tv.example", ["192.0.2.1", 60], ["255.255.255.255", 60]), 0);
+  const v6 = response("v6.example");
+  v6.answers.push({ type: "AAAA", ttl: 60, data: "2001:db8::7" });
+  cache.learn(v6, 0);
+  assertEquals(cache.lookupWords(4, [0xc0000201], 10), "tv.example");
+  assertEquals(cache.lookupWords(4, [0xffffffff], 10), "tv.example");
+  assertEquals(cache.lookup("192.0.2.1", 10), "tv.example");
+  assertEquals(cache.lookupWords(4, [0xc0000202], 10), null);
+  assertEquals(cache.lookupWords(6, [0x20010db8, 0, 0, 7], 10), "v6.example");
+  assertEquals(cache.lookup("2001:db8::7", 10), "v6.example");
+  assertEquals(cache.lookupWords(4, [0xc0000201], 10_000), null); // expired
+});

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { parseDnsMessage } from "../../engine/dns_message.ts";
+import { parseDnsMessage, questionType } from "../../engine/dns_message.ts";
 import { prng, u16, u32 } from "./_packets.ts";
 
 const name = (
@@ -147,4 +147,17 @@ Deno.test("parseDnsMessage() never throws on mutated messages", () => {
     for (let k = 0; k < 3; k++) bytes[random.int(bytes.length)] = random.int(256);
     parseDnsMessage(bytes);
   }
+});
+
+Deno.test("questionType() reads the first question's type without its name, -1 when there is none", () => {
+  const response = youtubeResponse();
+  assertEquals(questionType(response), 1);
+  assertEquals(questionType(response), parseDnsMessage(response)?.questionType);
+  const noQuestion = response.slice(0, 12);
+  noQuestion[5] = 0;
+  assertEquals(questionType(noQuestion), -1);
+  assertEquals(questionType(response.subarray(0, 12 + 5)), -1); // cut inside the name
+  const question = name("www.YouTube.com");
+  assertEquals(questionType(response.subarray(0, 12 + question.length + 2)), -1); // no class
+  assertEquals(questionType(new Uint8Array(4)), -1);
 });

@@ -2,7 +2,7 @@
 // published known answers, then randomized agreement with node:crypto.
 import { createCipheriv, createHmac } from "node:crypto";
 import { assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
-import { hmacSha256, sha256 } from "../../engine/_sha256.ts";
+import { HmacSha256, hmacSha256, sha256 } from "../../engine/_sha256.ts";
 import { Aes128 } from "../../engine/_aes128.ts";
 import { aes128GcmOpen } from "../../engine/_aes_gcm.ts";
 import { prng } from "./_packets.ts";
@@ -75,6 +75,19 @@ Deno.test("hmacSha256() agrees with node:crypto over data of 0 to 300 and ~1300 
     const data = random(rng, length);
     const expected = createHmac("sha256", key).update(data).digest("hex");
     assertEquals(hex(hmacSha256(key, data)), expected, `data length ${length}`);
+  }
+});
+
+Deno.test("HmacSha256 digest() gives each message its own MAC under one key", () => {
+  const rng = prng(7);
+  for (const keyLength of [0, 20, 32, 64, 65, 131]) {
+    const key = random(rng, keyLength);
+    const mac = new HmacSha256(key);
+    for (const length of [0, 1, 55, 56, 64, 200]) {
+      const data = random(rng, length);
+      const expected = createHmac("sha256", key).update(data).digest("hex");
+      assertEquals(hex(mac.digest(data)), expected, `key ${keyLength}, data ${length}`);
+    }
   }
 });
 
