@@ -3,26 +3,24 @@ import {
   DHCP_CLIENT,
   DHCP_SERVER,
   dhcpName,
-  mdnsAnswers,
   NETBIOS_DGM,
   netbiosDatagram,
   senderKey,
   SSDP,
   ssdpName,
 } from "./_lan_names.ts";
-import { clientBannerName, serverBannerName } from "./_banner_name.ts";
+import { serverBannerName } from "./_banner_name.ts";
+import { clientStreamName } from "./client_stream_name.ts";
 import { looksLikeDnsQuery, maybeStun, payloadName } from "./_payload_names.ts";
 import { DeviceHints } from "./device_hints.ts";
 import { DnsCache } from "./dns_cache.ts";
-import { parseDnsMessage, questionType } from "./dns_message.ts";
+import { parseDnsMessage } from "./dns_message.ts";
+import { readDnsDatagram } from "./_dns_flow.ts";
 import type { FlowTable } from "./flow_table.ts";
-import { parseHttpRequest } from "./http_request.ts";
-import { netbiosName } from "./netbios_name.ts";
 import type { PacketInfo } from "./packet_info.ts";
 import { parseQuicInitial, QuicCryptoAssembler } from "./quic_initial.ts";
 import { StreamPrefix } from "./stream_prefix.ts";
 import { parseStunMessage, stunHostname } from "./stun_message.ts";
-import { parseTlsRecords } from "./tls_client_hello.ts";
 import {
   type FlowNaming,
   type HostnameSource,
@@ -33,10 +31,9 @@ import {
 
 export type { FlowNaming, HostnameSource };
 
-const SNI = 1, QUIC = 2, HTTP = 3, DNS = 4, DHCP = 5, NETBIOS = 6, PAYLOAD = 7;
+const QUIC = 2, HTTP = 3, DNS = 4, DHCP = 5, NETBIOS = 6, PAYLOAD = 7;
 const TCP = 6, UDP = 17;
 const SYN = 0x02, ACK = 0x10;
-const DNS_PORT = 53, WHOIS = 43;
 /** Packets looked at before a TCP flow is given up on: names come early or not at all. */
 const MAX_INSPECTED = 8;
 /**
@@ -46,14 +43,9 @@ const MAX_INSPECTED = 8;
 const MAX_INSPECTED_UDP = 4;
 /** Packets looked at for payload signatures: a protocol shows itself in its first exchange. */
 const SIGNATURE_PACKETS = 4;
-/** DNS messages whose question may (re)name a flow, as nDPI counts them. */
-const DNS_NAMING_PACKETS = 5;
 const PREFIX_LIMIT = 16 * 1024;
 /** DNS and its relatives in DNS format: mDNS, LLMNR, NetBIOS name service. */
 const DNS_PORTS = new Set([53, 5353, 5355, 137]);
-const NETBIOS_NS = 137, MDNS = 5353;
-/** Question types whose answers carry addresses: A, AAAA and ANY. */
-const ADDRESS_QUESTIONS = new Set([1, 28, 255]);
 
 /** Inspection state of one flow, alive only while the flow may still be named. */
 interface Inspection {
@@ -253,10 +245,7 @@ export class FlowNamer {
     if (this.#clientStream(flow, info, data, bytes, state.stream.full, time)) this.#stop(flow);
   }
 
-  /**
-   * Names a flow from the start of its client's stream: TLS, DNS over TCP, an
-   * SSH or WHOIS line, HTTP. False while more bytes are needed to tell.
-   */
+  /** Names a flow from the start of its client's stream; false while more bytes are needed. */
   #clientStream(
     flow: number,
     info: PacketInfo,
@@ -265,28 +254,11 @@ export class FlowNamer {
     full: boolean,
     time: number,
   ): boolean {
-    if (bytes[0] === 0x16) {
-      const hello = parseTlsRecords(bytes);
-      if (hello === undefined && !full) return false;
-      if (hello?.sni) this.#name(flow, hello.sni, SNI);
-    } else if (info.dstPort === DNS_PORT) {
-      // DNS over TCP: a two-byte length, then the message.
-      const length = (bytes[0] << 8) | bytes[1];
-      if (bytes.length < 2 + length && !full) return false;
-      const question = parseDnsMessage(bytes.subarray(2, 2 + length))?.question;
-      if (question) this.#name(flow, question, DNS);
-    } else if (isSshBanner(bytes) || info.dstPort === WHOIS) {
-      const line = clientBannerName(bytes, info.dstPort);
-      if (line === null && bytes.length < 256 && !full) return false;
-      if (line) this.#name(flow, line, PAYLOAD);
-    } else {
-      const request = parseHttpRequest(bytes);
-      if (request === undefined && !full) return false;
-      if (request === null && bytes.length < 8) return false; // too little to tell: maybe a stray byte
-      if (request?.host) this.#name(flow, request.host, HTTP);
-      if (request?.userAgent) {
-        this.deviceHints.note(senderKey(info, data), "userAgent", request.userAgent, time);
-      }
+    const said = clientStreamName(bytes, info.dstPort, full);
+    if (said === undefined) return false;
+    if (said.hostname) this.#name(flow, said.hostname, SOURCES.indexOf(said.source));
+    if (said.userAgent) {
+      this.deviceHints.note(senderKey(info, data), "userAgent", said.userAgent, time);
     }
     return true;
   }
@@ -301,27 +273,16 @@ export class FlowNamer {
     time: number,
   ) {
     if (state.dns) {
-      // Like nDPI: each question in the first packets renames the flow, until an answer
-      // without error settles it; later, only answers matter (they feed the cache).
-      if (payload.length < 12) return;
-      const naming = !state.settled && ++state.seen <= DNS_NAMING_PACKETS;
-      const response = (payload[2] & 0x80) !== 0;
-      // Past naming, only answers with records teach the cache anything.
-      if (!naming && (!response || (payload[6] === 0 && payload[7] === 0))) return;
-      const mdns = info.srcPort === MDNS;
-      // ...and on unicast DNS, only those to address questions: TXT, MX or CNAME answers hold none.
-      if (!naming && !mdns && !ADDRESS_QUESTIONS.has(questionType(payload))) return;
-      const netbios = info.dstPort === NETBIOS_NS || info.srcPort === NETBIOS_NS;
-      const message = parseDnsMessage(payload, mdns || netbios);
-      if (!message) return;
-      if (response) this.dnsCache.learn(message, time);
-      if (mdns && response) mdnsAnswers(message, senderKey(info, data), this.deviceHints, time);
-      if (!naming) return;
-      // NetBIOS answers without a question carry the name as the answer's owner.
-      const asked = message.question ?? (netbios ? message.answerOwner : null);
-      const name = asked && netbios ? netbiosName(asked) : asked;
+      const name = readDnsDatagram(
+        state,
+        payload,
+        info,
+        data,
+        this.dnsCache,
+        this.deviceHints,
+        time,
+      );
       if (name) this.#name(flow, name, DNS);
-      if (response && (payload[3] & 0x0f) === 0) state.settled = true;
       return;
     }
     const serverPort = dir === 0 ? info.dstPort : info.srcPort;
@@ -387,9 +348,4 @@ export class FlowNamer {
     this.#inspecting[flow] = 0;
     this.#state.delete(flow);
   }
-}
-
-/** "SSH-": the start of an SSH identification line. */
-function isSshBanner(b: Uint8Array): boolean {
-  return b.length >= 4 && b[0] === 0x53 && b[1] === 0x53 && b[2] === 0x48 && b[3] === 0x2d;
 }
