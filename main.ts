@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { RUN_HELP, runCommand } from "./cli/run.ts";
+import { REPORT_HELP, reportCommand } from "./cli/report.ts";
 import { CaptureError, LibpcapUnavailableError, libpcapVersion } from "./capture/mod.ts";
 import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
 import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
@@ -17,6 +19,8 @@ Usage: sluice <command> [options]
 
 Commands:
   replay FILE     read a pcap/pcapng capture and report its flows
+  run --iface IF   monitor an interface live, keeping each device's usage in history
+  report          rank devices and apps by usage over a day, week, month or range
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -31,6 +35,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   replay: { help: REPLAY_HELP, run: replayCommand },
   interfaces: { help: INTERFACES_HELP, run: interfacesCommand },
+  report: { help: REPORT_HELP, run: reportCommand },
+  run: { help: RUN_HELP, run: runCommand },
 };
 
 /** Runs the command line and returns the process exit code. */

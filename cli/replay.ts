@@ -8,6 +8,12 @@ import { intOption, parseArgs } from "./args.ts";
 import { formatFlowTable } from "./flow_text.ts";
 import { readRulesFile } from "./rules_file.ts";
 import { writeJson } from "./write_json.ts";
+import type { PacketSink } from "../capture/mod.ts";
+import { defaultOui, LanSubnets } from "../engine/devices/mod.ts";
+import { Monitor } from "../engine/monitor.ts";
+import { openStore } from "./data_store.ts";
+import { HistoryRecorder } from "./history_recorder.ts";
+import { UsageError } from "./usage_error.ts";
 
 export const REPLAY_HELP = `sluice replay FILE [options]
 
@@ -25,6 +31,12 @@ Options:
                       sim/samples/rules.example.json
   --no-classify       count flows only: no hostnames, apps, categories or
                       device hints (the packet path alone, for comparison)
+  --data DIR          also load the capture into history at its own timestamps:
+                      LAN devices and their usage per minute (hours and days
+                      rolled up) go to the KV store DIR/sluice.kv, or to a
+                      remote KV given as an https:// URL; see "sluice report"
+  --lan CIDR,...      the LAN's subnets, for --data (default: the private
+                      ranges 10/8, 172.16/12, 192.168/16, fc00::/7, link-local)
   --filter BPF        only packets matching a BPF filter (tcpdump syntax)
   --top N             flows and apps shown in the tables (default 20)
   --max-flows N       flows held at once before the oldest is evicted (default 262144)
@@ -50,6 +62,7 @@ JSON fields (--json):
                       dhcpVendorClass, dhcpFingerprint, mdnsName, netbiosName,
                       ssdpServer, userAgent, lastSeen (only the fields heard)
   decode              packets not in a flow, by reason, and flowsEvicted
+  history             with --data: minutes written and LAN devices seen
 
 Exit status: 0 on success, 2 when the file is missing, not a capture or
 truncated, or the rules file is missing or wrong (one line names the field).`;
@@ -67,6 +80,8 @@ export interface ReplayReport {
   /** What devices said about themselves (DHCP, mDNS, NetBIOS, SSDP, User-Agent). */
   devices: DeviceHint[];
   decode: DecodeCounters & { flowsEvicted: number };
+  /** With --data: the minutes of usage written to history, and the LAN devices seen. */
+  history?: { minutes: number; devices: number };
 }
 
 /** Options for {@linkcode replayFile}. */
@@ -81,28 +96,67 @@ export interface ReplayOptions {
   userRules?: readonly UserRule[];
   /** False to count flows without naming or classifying them (default true). */
   classify?: boolean;
+  /** Where the capture's minutes, devices and session go (`--data`). */
+  recorder?: HistoryRecorder;
+  /** The LAN's subnets (default: the private ranges). */
+  lan?: LanSubnets;
 }
 
 /** Replays a capture file through the engine and returns its report. */
 export async function replayFile(path: string, options: ReplayOptions = {}): Promise<ReplayReport> {
   const source = openFile(path, { filter: options.filter });
   const flows: FlowRecord[] = [];
-  const tracker = new FlowTracker({
-    linkType: source.linkType,
-    maxFlows: options.maxFlows ?? 262_144,
-    idleTimeout: options.idleTimeout ?? Infinity,
-    catalogue: options.classify === false ? undefined : defaultCatalogue(options.userRules),
-    onEnd: (flow) => flows.push(tracker.record(flow)),
-  });
+  const catalogue = options.classify === false ? undefined : defaultCatalogue(options.userRules);
+  const maxFlows = options.maxFlows ?? 262_144;
+  const idleTimeout = options.idleTimeout ?? Infinity;
+  const recorder = options.recorder;
+  let tracker: FlowTracker, sink: PacketSink, monitor: Monitor | undefined;
+  if (recorder) {
+    // Into history: devices and their minutes, at the capture's own timestamps.
+    monitor = new Monitor({
+      linkType: source.linkType,
+      lan: options.lan ?? LanSubnets.privateRanges(),
+      catalogue,
+      oui: defaultOui(),
+      maxFlows,
+      idleTimeout,
+      onFlowEnd: (record) => flows.push(record),
+      onMinute: (start, usage) => recorder.minute(monitor!, start, usage),
+    });
+    tracker = monitor.tracker;
+    sink = monitor;
+  } else {
+    tracker = new FlowTracker({
+      linkType: source.linkType,
+      maxFlows,
+      idleTimeout,
+      catalogue,
+      onEnd: (flow) => flows.push(tracker.record(flow)),
+    });
+    sink = tracker;
+  }
+  let started = false;
   try {
-    while ((await source.read(tracker)) !== END_OF_CAPTURE) { /* the tracker counts */ }
+    while ((await source.read(sink)) !== END_OF_CAPTURE) {
+      if (!recorder || recorder.firstQueued === undefined) continue;
+      if (!started) {
+        await recorder.start(recorder.firstQueued, { note: `replay ${path}` });
+        started = true;
+      }
+      await recorder.flush();
+    }
   } finally {
     source.close();
   }
-  tracker.table.flush();
+  if (monitor && recorder) {
+    monitor.finish();
+    const end = (monitor.meter.second || 0) * 1000;
+    if (!started) await recorder.start(recorder.firstQueued ?? end, { note: `replay ${path}` });
+    await recorder.stop(monitor, end, tracker.namer?.deviceHints);
+  } else tracker.table.flush();
   flows.sort((a, b) => a.firstSeen - b.firstSeen);
   const c = tracker.counters;
-  return {
+  const report: ReplayReport = {
     file: path,
     linkType: linkTypeName(source.linkType),
     packets: c.packets,
@@ -112,6 +166,10 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     devices: tracker.namer?.deviceHints.list() ?? [],
     decode: { ...c, flowsEvicted: tracker.table.evicted },
   };
+  if (monitor && recorder) {
+    report.history = { minutes: recorder.minutesWritten, devices: monitor.devices.size };
+  }
+  return report;
 }
 
 /** `sluice replay`: returns the exit code. */
@@ -120,7 +178,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     command,
     flags: ["json", "no-classify"],
-    options: ["filter", "top", "max-flows", "idle-timeout", "rules"],
+    options: ["filter", "top", "max-flows", "idle-timeout", "rules", "data", "lan"],
     positionals: { min: 1, max: 1, names: "FILE" },
   });
   const maxFlows = intOption(args, "max-flows", 262_144, 1, 50_000_000, command);
@@ -130,17 +188,37 @@ export async function replayCommand(argv: string[]): Promise<number> {
     : undefined;
   const rulesPath = args.options.get("rules");
   const userRules = rulesPath === undefined ? [] : await readRulesFile(rulesPath, command);
-  const report = await replayFile(args.positionals[0], {
-    filter: args.options.get("filter"),
-    maxFlows,
-    idleTimeout,
-    userRules,
-    classify: !args.flags.has("no-classify"),
-  });
+  const lan = lanOption(args.options.get("lan"), command);
+  const data = args.options.get("data");
+  const kv = data === undefined ? undefined : await openStore(data, command);
+  let report: ReplayReport;
+  try {
+    report = await replayFile(args.positionals[0], {
+      filter: args.options.get("filter"),
+      maxFlows,
+      idleTimeout,
+      userRules,
+      classify: !args.flags.has("no-classify"),
+      recorder: kv ? new HistoryRecorder(kv) : undefined,
+      lan,
+    });
+  } finally {
+    kv?.close();
+  }
   if (args.flags.has("json")) {
     writeJson(Deno.stdout, report);
   } else {
     console.log(formatFlowTable(report, top));
   }
   return 0;
+}
+
+/** `--lan CIDR[,CIDR...]`: the LAN's subnets; a UsageError names a bad one. */
+export function lanOption(value: string | undefined, command: string): LanSubnets | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return new LanSubnets(value.split(",").map((c) => c.trim()).filter((c) => c !== ""));
+  } catch (err) {
+    throw new UsageError(`${command}: --lan: ${(err as Error).message}`);
+  }
 }

@@ -136,6 +136,11 @@ export class FlowNamer {
     else this.#udp(flow, state, info, data, dir, payload, time);
   }
 
+  /** Whether the flow may still be named: its classification can change with its next packets. */
+  isNaming(flow: number): boolean {
+    return this.#inspecting[flow] === 1;
+  }
+
   /** Drops a flow's state as it leaves the table. */
   forget(flow: number): void {
     this.#stop(flow);

@@ -1,0 +1,137 @@
+import { END_OF_CAPTURE, type InterfaceAddress, listInterfaces, openLive } from "../capture/mod.ts";
+import { defaultCatalogue } from "../engine/catalogue/default.ts";
+import type { Clock } from "../engine/clock.ts";
+import { defaultOui, LanSubnets } from "../engine/devices/mod.ts";
+import { Monitor } from "../engine/monitor.ts";
+import { parseArgs } from "./args.ts";
+import { openStore } from "./data_store.ts";
+import { formatBytes } from "./flow_text.ts";
+import { HistoryRecorder } from "./history_recorder.ts";
+import { DEFAULT_DATA } from "./report.ts";
+import { lanOption } from "./replay.ts";
+import { UsageError } from "./usage_error.ts";
+
+export const RUN_HELP = `sluice run --iface IFACE [options]
+
+Monitors an interface live: every LAN device's upload, download and LAN
+traffic by app, kept per minute in history (rolled up to hours and days)
+until Ctrl-C. Prints a line a minute with the busiest devices.
+
+Options:
+  --iface IFACE       the interface to capture on (see "sluice interfaces")
+  --filter BPF        only packets matching a BPF filter (tcpdump syntax)
+  --data DIR          the data directory (default ${DEFAULT_DATA}) or a KV URL
+  --lan CIDR,...      the LAN's subnets (default: the interface's own subnets)
+  -h, --help          this help
+
+Needs capture rights (root, or CAP_NET_RAW and CAP_NET_ADMIN).
+Exit status: 0 after Ctrl-C, 2 for a wrong option, a missing interface or no
+capture permission.`;
+
+/** The wall clock, for the live loop's quiet moments: the engine's only view of real time. */
+const wallClock: Clock = { now: () => Date.now() / 1000 };
+
+/** `sluice run`: returns the exit code. */
+export async function runCommand(argv: string[]): Promise<number> {
+  const command = "sluice run";
+  const args = parseArgs(argv, { command, options: ["iface", "filter", "data", "lan"] });
+  const iface = args.options.get("iface");
+  if (!iface) throw new UsageError(`${command}: --iface IFACE is required (see sluice interfaces)`);
+  const lan = lanOption(args.options.get("lan"), command) ?? interfaceLan(iface, command);
+  const source = await openLive(iface, { filter: args.options.get("filter") });
+  const kv = await openStore(args.options.get("data") ?? DEFAULT_DATA, command);
+  const recorder = new HistoryRecorder(kv);
+  const monitor: Monitor = new Monitor({
+    linkType: source.linkType,
+    lan,
+    catalogue: defaultCatalogue(),
+    oui: defaultOui(),
+    onMinute: (start, usage) => {
+      recorder.minute(monitor, start, usage);
+      console.log(minuteLine(monitor, start));
+    },
+  });
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  try {
+    await recorder.start(wallClock.now() * 1000, { interface: iface });
+    console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
+    let lastSave = wallClock.now();
+    while (!stopping) {
+      const got = await source.read(monitor);
+      if (got === END_OF_CAPTURE) break;
+      if (got === 0) monitor.advance(wallClock.now()); // a quiet link still closes its minutes
+      await recorder.flush();
+      if (wallClock.now() - lastSave >= 60) {
+        lastSave = wallClock.now();
+        await recorder.saveDevices(monitor, lastSave, monitor.tracker.namer?.deviceHints);
+      }
+    }
+    monitor.finish();
+    await recorder.stop(monitor, wallClock.now() * 1000, monitor.tracker.namer?.deviceHints);
+    const stats = source.stats();
+    console.error(
+      `sluice run: stopped; ${stats.delivered} packets, ${stats.kernelDropped} dropped by the kernel, ` +
+        `${stats.ownDropped} by Sluice`,
+    );
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+    if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", stop);
+    source.close();
+    kv.close();
+  }
+  return 0;
+}
+
+/** The subnets of the interface's own addresses: its LAN. */
+function interfaceLan(iface: string, command: string): LanSubnets {
+  const found = listInterfaces().find((i) => i.name === iface);
+  if (!found) throw new UsageError(`${command}: no interface "${iface}" (see sluice interfaces)`);
+  const cidrs = found.addresses.flatMap((a) => cidrOf(a) ?? []);
+  if (cidrs.length === 0) {
+    throw new UsageError(
+      `${command}: ${iface} has no IP address to tell its LAN by; give --lan CIDR`,
+    );
+  }
+  return new LanSubnets(cidrs);
+}
+
+/** "192.168.1.7" with netmask "255.255.255.0" → "192.168.1.7/24"; null without a netmask. */
+export function cidrOf(a: InterfaceAddress): string | null {
+  if (a.family === "link" || !a.netmask) return null;
+  let bits = 0;
+  if (a.family === "inet") {
+    for (const octet of a.netmask.split(".")) bits += popcount(Number(octet));
+  } else {
+    for (const group of expandV6(a.netmask)) bits += popcount(group);
+  }
+  return `${a.address.replace(/%.*$/, "")}/${bits}`;
+}
+
+function expandV6(text: string): number[] {
+  const [head, tail] = text.split("::");
+  const groups = (s: string | undefined) => (s ? s.split(":").map((g) => parseInt(g, 16)) : []);
+  const h = groups(head), t = groups(tail);
+  return tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0), ...t];
+}
+
+function popcount(n: number): number {
+  let bits = 0;
+  for (let v = n >>> 0; v; v >>>= 1) bits += v & 1;
+  return bits;
+}
+
+function minuteLine(monitor: Monitor, start: number): string {
+  const link = monitor.meter.link().windows["1m"];
+  const top = monitor.meter.top(3, "1m").map((d) => {
+    const w = monitor.meter.device(d).windows["1m"];
+    return `${monitor.devices.id(d)} ${formatBytes(w.down * 60)}↓ ${formatBytes(w.up * 60)}↑`;
+  });
+  const at = new Date(start * 1000).toISOString().slice(11, 16);
+  return `${at} link ${formatBytes(link.down * 60)}↓ ${formatBytes(link.up * 60)}↑; ` +
+    `${monitor.devices.size} devices; top: ${top.join(", ") || "none"}`;
+}

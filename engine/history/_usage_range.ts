@@ -1,0 +1,106 @@
+// Usage of every device over a range, read from the coarsest level that
+// covers each part exactly: finished whole days, then finished whole hours
+// not inside those days, then minutes for the rest (the range's ragged ends
+// and the unfinished hour). Each level is read through its packed
+// ["usage-by-time", ...] rows, one list call per run of adjacent periods, so
+// a month over 10,000 devices is a few dozen calls, not one per device.
+import { addPeriods, listMarkers, type PeriodMarker } from "./_usage_store.ts";
+import { DAY_MS, HOUR_MS, type Level, periodCeil, periodStart, type TimeRange } from "./periods.ts";
+import type { UsageRecord } from "./usage_record.ts";
+
+/** What the reader knows of the writer's state. */
+export interface RangeContext {
+  now: number;
+  retention: Record<Level, number>;
+  utcOffsetMinutes: number;
+  /** Start of the unfinished hour and day: periods before them are finished. */
+  finishedHour: number;
+  finishedDay: number;
+}
+
+/** Every device's usage in [from, to) (whole minutes) and the parts no level kept. */
+export async function rangeUsage(
+  kv: Deno.Kv,
+  from: number,
+  to: number,
+  ctx: RangeContext,
+): Promise<{ devices: Map<string, UsageRecord>; gaps: TimeRange[] }> {
+  const { now, retention, utcOffsetMinutes: offset } = ctx;
+  const kept = (level: Level) => periodCeil(level, now - retention[level] + 1, offset);
+
+  const days = await listMarkers(
+    kv,
+    "day",
+    Math.max(periodCeil("day", from, offset), kept("day")),
+    Math.min(periodStart("day", to, offset), ctx.finishedDay),
+  );
+  const inDay = (t: number) => days.has(periodStart("day", t, offset));
+
+  const hours = await listMarkers(
+    kv,
+    "hour",
+    Math.max(periodCeil("hour", from), kept("hour")),
+    Math.min(periodStart("hour", to), ctx.finishedHour),
+  );
+  for (const hour of hours.keys()) if (inDay(hour)) hours.delete(hour);
+  const covered = (t: number) => inDay(t) || hours.has(periodStart("hour", t));
+
+  // Minutes: only where no day or hour answers, and none exist after now.
+  const minuteRuns: TimeRange[] = [];
+  const minutesTo = Math.min(to, periodCeil("minute", now));
+  for (let hour = periodStart("hour", Math.max(from, kept("minute"))); hour < minutesTo;) {
+    const next = hour + HOUR_MS;
+    if (!covered(hour)) {
+      push(minuteRuns, Math.max(hour, from, kept("minute")), Math.min(next, minutesTo));
+    }
+    hour = next;
+  }
+
+  const devices = new Map<string, UsageRecord>();
+  await Promise.all([
+    ...runsOf(days, DAY_MS).map((r) => addPeriods(kv, "day", r.fromMs, r.toMs, days, devices)),
+    ...runsOf(hours, HOUR_MS).map((r) => addPeriods(kv, "hour", r.fromMs, r.toMs, hours, devices)),
+    ...minuteRuns.map(async (r) => {
+      const minutes = await listMarkers(kv, "minute", r.fromMs, r.toMs);
+      await addPeriods(kv, "minute", r.fromMs, r.toMs, minutes, devices);
+    }),
+  ]);
+  return { devices, gaps: gaps(from, to, ctx) };
+}
+
+/**
+ * The parts of [from, to) that no level could answer exactly: not inside a
+ * kept whole day, nor a kept whole hour, and older than the minutes kept.
+ */
+function gaps(from: number, to: number, ctx: RangeContext): TimeRange[] {
+  const { now, retention, utcOffsetMinutes: offset } = ctx;
+  const minutesKept = periodCeil("minute", now - retention.minute + 1);
+  const out: TimeRange[] = [];
+  // Before the oldest day kept, nothing answers; after the oldest minute kept, all does.
+  const daysKept = periodCeil("day", now - retention.day + 1, offset);
+  push(out, from, Math.min(to, daysKept));
+  const end = Math.min(to, minutesKept);
+  for (let hour = periodStart("hour", Math.max(from, daysKept)); hour < end; hour += HOUR_MS) {
+    const a = Math.max(hour, from), b = Math.min(hour + HOUR_MS, to);
+    const day = periodStart("day", hour, offset);
+    if (day >= from && day + DAY_MS <= to && day + retention.day > now) continue;
+    if (a === hour && b === hour + HOUR_MS && hour + retention.hour > now) continue;
+    push(out, a, Math.min(b, minutesKept));
+  }
+  return out;
+}
+
+/** Appends [a, b) to sorted ranges, joining it to the last when they touch. */
+function push(ranges: TimeRange[], a: number, b: number): void {
+  if (a >= b) return;
+  const last = ranges.at(-1);
+  if (last && last.toMs === a) last.toMs = b;
+  else ranges.push({ fromMs: a, toMs: b });
+}
+
+/** Runs of adjacent periods among `markers`' starts. */
+function runsOf(markers: Map<number, PeriodMarker>, size: number): TimeRange[] {
+  const runs: TimeRange[] = [];
+  for (const start of [...markers.keys()].sort((a, b) => a - b)) push(runs, start, start + size);
+  return runs;
+}

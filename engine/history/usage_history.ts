@@ -1,0 +1,329 @@
+/**
+ * Per-device usage history in Deno KV: minutes, rolled up to hours and days,
+ * each level kept for its own retention.
+ *
+ * @module
+ */
+import type { CommitLimits } from "./_kv_batch.ts";
+import { devicePoints, nextGeneration, writePeriod } from "./_usage_store.ts";
+import { recover } from "./_usage_recovery.ts";
+import {
+  type Level,
+  levelMs,
+  MINUTE_MS,
+  periodCeil,
+  periodStart,
+  type TimeRange,
+} from "./periods.ts";
+import {
+  addByDevice,
+  addUsage,
+  checkId,
+  checkSample,
+  emptyUsage,
+  fitRecord,
+  type UsagePoint,
+  type UsageRecord,
+  type UsageSample,
+} from "./usage_record.ts";
+import { rangeUsage } from "./_usage_range.ts";
+import { resolveOptions, type Retention, type UsageHistoryOptions } from "./usage_options.ts";
+
+export { DEFAULT_RETENTION, type Retention, type UsageHistoryOptions } from "./usage_options.ts";
+
+/**
+ * Every device's and app's usage over a range.
+ *
+ * `gaps` lists the parts of the range older than every level able to answer
+ * them exactly (a partial day past the hours' retention, say); those parts
+ * are missing from the totals. Time the writer was not running is not a gap:
+ * nothing was used that anyone saw.
+ */
+export interface UsageTotals extends TimeRange {
+  /** All devices together; its `apps` are every app over all devices. */
+  total: UsageRecord;
+  /** By device id. */
+  devices: Record<string, UsageRecord>;
+  gaps: TimeRange[];
+}
+
+/**
+ * Usage history over a Deno KV store the caller opened (a local file, or a
+ * remote database by URL) and closes. Times are epoch milliseconds the caller
+ * passes in; the wall clock is never read.
+ *
+ * Every minute's samples are written at once, as one batch (see
+ * `_usage_store.ts`: rows packed by bucket of devices, and a marker committed
+ * last so a batch cut short by a crash is never read). When a minute of a new
+ * hour (or day) arrives, the finished hour (day) is rolled up from memory and
+ * written the same way, as a record per device (for charts) and packed rows
+ * (for reports). {@linkcode open}
+ * rebuilds the unfinished hour and day from what is stored, and rolls up any
+ * the last run left unfinished, so a crash loses at most the minute being
+ * written. Reads of an unfinished hour or day add up its minutes and hours.
+ *
+ * One instance writes to a store; readers in the same process share it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * const kv = await Deno.openKv(":memory:");
+ * const history = new UsageHistory(kv);
+ * const t = Date.UTC(2024, 0, 1, 10);
+ * await history.open(t);
+ * const sample = { deviceId: "mac:02:00:00:00:00:01", up: 100, down: 900, local: 0,
+ *   apps: { youtube: [100, 900] as [number, number] } };
+ * await history.writeMinute(t, [sample]);
+ * await history.writeMinute(t + 60_000, [sample]);
+ * const [hour] = await history.series(sample.deviceId, "hour", t, t + 3_600_000);
+ * assertEquals(hour, { start: t, up: 200, down: 1800, local: 0, apps: { youtube: [200, 1800] } });
+ * kv.close();
+ * ```
+ */
+export class UsageHistory {
+  readonly #kv: Deno.Kv;
+  readonly #retention: Retention;
+  readonly #offset: number;
+  readonly #maxApps: number;
+  readonly #limits: CommitLimits;
+  #generation = 0; // 0 until open()
+  #now = 0;
+  #lastMinute = -Infinity;
+  #hour = 0; // start of the unfinished hour
+  #day = 0; // start of the unfinished day
+  #hourUsage = new Map<string, UsageRecord>();
+  #hourMinutes = 0; // minutes written in the unfinished hour, idle ones too
+  #dayUsage = new Map<string, UsageRecord>(); // the finished hours of the unfinished day
+  #dayHours = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(kv: Deno.Kv, options: UsageHistoryOptions = {}) {
+    this.#kv = kv;
+    ({
+      retention: this.#retention,
+      utcOffsetMinutes: this.#offset,
+      maxAppsPerRecord: this.#maxApps,
+      commitLimits: this.#limits,
+    } = resolveOptions(options));
+  }
+
+  /** Each level's retention in milliseconds. */
+  get retention(): Readonly<Retention> {
+    return { ...this.#retention };
+  }
+
+  /** Where days start, in minutes from UTC. */
+  get utcOffsetMinutes(): number {
+    return this.#offset;
+  }
+
+  /** The latest time this instance was told of: reads drop points past retention at it. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /**
+   * Starts this writer at `nowMs`: takes a new generation, rolls up every hour
+   * and day the last run left unfinished, and rebuilds the unfinished ones.
+   */
+  async open(nowMs: number): Promise<void> {
+    checkTime(nowMs, "nowMs");
+    if (this.#generation !== 0) throw new Error("UsageHistory.open() was already called");
+    this.#generation = -1; // taken, so a second open() fails at once
+    this.#generation = await nextGeneration(this.#kv);
+    this.#now = nowMs;
+    const state = await recover(
+      this.#kv,
+      nowMs,
+      this.#retention,
+      this.#offset,
+      (level, start, usage, now) => {
+        this.#now = now;
+        return this.#write(level, start, usage);
+      },
+    );
+    this.#now = state.now;
+    this.#lastMinute = state.lastMinute;
+    [this.#hour, this.#hourUsage, this.#hourMinutes] = [
+      state.hour,
+      state.hourUsage,
+      state.hourMinutes,
+    ];
+    [this.#day, this.#dayUsage, this.#dayHours] = [state.day, state.dayUsage, state.dayHours];
+  }
+
+  /**
+   * Writes one minute's usage, one sample per device (a device given twice
+   * counts once with both). Call it every minute, with no samples for an idle
+   * minute; minutes must come in order. The first minute of a new hour (day)
+   * first rolls up and writes the hour (day) that ended.
+   */
+  writeMinute(minuteStartMs: number, samples: readonly UsageSample[]): Promise<void> {
+    this.#checkOpen();
+    checkTime(minuteStartMs, "minuteStartMs");
+    if (minuteStartMs % MINUTE_MS !== 0) {
+      throw new RangeError(`minuteStartMs must be a whole minute, got ${minuteStartMs}`);
+    }
+    if (!Array.isArray(samples)) throw new TypeError("samples must be an array");
+    const usage = new Map<string, UsageRecord>();
+    samples.forEach((s, i) => {
+      const { deviceId, ...record } = checkSample(s, `samples[${i}]`);
+      addByDevice(usage, deviceId, record);
+    });
+    return this.#serial(async () => {
+      if (minuteStartMs <= this.#lastMinute) {
+        throw new RangeError(
+          `minute ${iso(minuteStartMs)} is not after the last one written, ${
+            iso(this.#lastMinute)
+          }`,
+        );
+      }
+      if (minuteStartMs < this.#hour) {
+        throw new RangeError(`minute ${iso(minuteStartMs)} is in an hour already finished`);
+      }
+      this.#now = Math.max(this.#now, minuteStartMs + MINUTE_MS);
+      await this.#advance(minuteStartMs);
+      await this.#write("minute", minuteStartMs, usage);
+      for (const [deviceId, record] of usage) addByDevice(this.#hourUsage, deviceId, record);
+      this.#hourMinutes++;
+      this.#lastMinute = minuteStartMs;
+    });
+  }
+
+  /** Rolls up and writes every hour and day that ended by `nowMs`, without a minute to write. */
+  advance(nowMs: number): Promise<void> {
+    this.#checkOpen();
+    checkTime(nowMs, "nowMs");
+    return this.#serial(async () => {
+      this.#now = Math.max(this.#now, nowMs);
+      await this.#advance(nowMs);
+    });
+  }
+
+  /**
+   * One device's usage per `level` period, for periods starting in
+   * [fromMs, toMs), oldest first; periods the device used nothing in are left
+   * out, and so are periods older than the level's retention. The unfinished
+   * hour and day are added up from their minutes and hours so far.
+   */
+  async series(
+    deviceId: string,
+    level: Level,
+    fromMs: number,
+    toMs: number,
+  ): Promise<UsagePoint[]> {
+    this.#checkOpen();
+    checkId(deviceId, "deviceId");
+    levelMs(level); // a TypeError for an unknown level
+    checkRange(fromMs, toMs);
+    const from = Math.max(fromMs, this.#now - this.#retention[level] + 1);
+    if (level === "minute") return await devicePoints(this.#kv, level, deviceId, from, toMs);
+    const finishedUntil = level === "hour" ? this.#hour : this.#day;
+    const points = await devicePoints(
+      this.#kv,
+      level,
+      deviceId,
+      from,
+      Math.min(toMs, finishedUntil),
+    );
+    const tailFrom = Math.max(finishedUntil, periodCeil(level, from, this.#offset));
+    if (tailFrom < toMs) {
+      // The unfinished period, from the level below (its whole length, even past toMs).
+      const below = level === "hour" ? "minute" : "hour";
+      const tailTo = periodCeil(level, toMs, this.#offset);
+      const parts = await this.series(deviceId, below, tailFrom, tailTo);
+      for (const part of parts) {
+        const start = periodStart(level, part.start, this.#offset);
+        let point = points.at(-1);
+        if (point?.start !== start) points.push(point = { start, ...emptyUsage() });
+        addUsage(point, part);
+      }
+    }
+    return points;
+  }
+
+  /**
+   * Every device's and app's usage in [fromMs, toMs) (whole minutes), read
+   * from the coarsest level that covers each part exactly: whole days, then
+   * whole hours, then minutes, as far as each level's retention allows.
+   */
+  async usage(fromMs: number, toMs: number): Promise<UsageTotals> {
+    this.#checkOpen();
+    checkRange(fromMs, toMs);
+    for (const [name, ms] of [["fromMs", fromMs], ["toMs", toMs]] as const) {
+      if (ms % MINUTE_MS !== 0) throw new RangeError(`${name} must be a whole minute, got ${ms}`);
+    }
+    const usage = await rangeUsage(this.#kv, fromMs, toMs, {
+      now: this.#now,
+      retention: this.#retention,
+      utcOffsetMinutes: this.#offset,
+      finishedHour: this.#hour,
+      finishedDay: this.#day,
+    });
+    const devices: Record<string, UsageRecord> = {};
+    const total = emptyUsage();
+    for (const [deviceId, record] of [...usage.devices].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      devices[deviceId] = record;
+      addUsage(total, record);
+    }
+    return { fromMs, toMs, total, devices, gaps: usage.gaps };
+  }
+
+  /** Finishes the hour and the day `t` is past: they are written from memory. */
+  async #advance(t: number): Promise<void> {
+    const hour = periodStart("hour", t);
+    if (hour > this.#hour) {
+      if (this.#hourMinutes > 0) {
+        await this.#write("hour", this.#hour, this.#hourUsage);
+        for (const [deviceId, record] of this.#hourUsage) {
+          addByDevice(this.#dayUsage, deviceId, record);
+        }
+        this.#dayHours++;
+      }
+      this.#hour = hour;
+      this.#hourUsage = new Map();
+      this.#hourMinutes = 0;
+    }
+    const day = periodStart("day", t, this.#offset);
+    if (day > this.#day) {
+      if (this.#dayHours > 0) await this.#write("day", this.#day, this.#dayUsage);
+      this.#day = day;
+      this.#dayUsage = new Map();
+      this.#dayHours = 0;
+    }
+  }
+
+  async #write(level: Level, start: number, usage: Map<string, UsageRecord>): Promise<void> {
+    // Records expire `retention` after their period's start, as reads drop them.
+    const expireIn = Math.round(start + this.#retention[level] - this.#now);
+    if (expireIn <= 0) return;
+    for (const record of usage.values()) fitRecord(record, this.#maxApps);
+    await writePeriod(this.#kv, level, start, usage, this.#generation, expireIn, this.#limits);
+  }
+
+  #serial(task: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #checkOpen(): void {
+    if (this.#generation <= 0) throw new Error("UsageHistory.open() must be awaited first");
+  }
+}
+
+function checkTime(ms: number, what: string): void {
+  if (!Number.isSafeInteger(ms)) {
+    throw new RangeError(`${what} must be integer epoch ms, got ${ms}`);
+  }
+}
+
+function checkRange(fromMs: number, toMs: number): void {
+  checkTime(fromMs, "fromMs");
+  checkTime(toMs, "toMs");
+  if (fromMs > toMs) throw new RangeError(`fromMs ${fromMs} is after toMs ${toMs}`);
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}

@@ -1,0 +1,277 @@
+/**
+ * The live engine: flows (named and classified), the LAN's devices, their
+ * metered usage and TCP quality, on one packet path. Time is the packets'
+ * own, or the clock a caller advances when the capture is quiet; each closed
+ * minute is handed out for history.
+ *
+ * @module
+ */
+import type { AppCatalogue } from "./app_catalogue.ts";
+import { DeviceTable } from "./devices/device_table.ts";
+import { NotDevice } from "./devices/direction.ts";
+import type { LanSubnets } from "./devices/lan_subnets.ts";
+import type { OuiTable } from "./devices/oui_table.ts";
+import type { FlowRecord } from "./flow_record.ts";
+import { FlowTracker } from "./flow_tracker.ts";
+import { DeviceQuality } from "./meter/device_quality.ts";
+import { TcpEvent, TcpQuality } from "./meter/tcp_quality.ts";
+import { UsageDirection, UsageMeter } from "./meter/usage_meter.ts";
+import type { MinuteUsage } from "./meter/usage_types.ts";
+
+/** Options for {@linkcode Monitor}. */
+export interface MonitorOptions {
+  /** libpcap link type of every packet. */
+  linkType: number;
+  /** The LAN: its addresses are devices, the rest is outside. */
+  lan: LanSubnets;
+  /** Names apps and categories; without it every flow is "unknown". */
+  catalogue?: AppCatalogue;
+  oui?: OuiTable;
+  /** Flows held at once (default 262,144). */
+  maxFlows?: number;
+  /** Seconds without a packet before a flow ends (default 300). */
+  idleTimeout?: number;
+  /** Seconds without traffic before a device is offline (default 300). */
+  offlineAfter?: number;
+  /** A minute of time closed: each device's usage in it, for history. */
+  onMinute?: (minuteStart: number, usage: MinuteUsage[]) => void;
+  /** A flow ended, as plain data with its name and classification. */
+  onFlowEnd?: (record: FlowRecord) => void;
+}
+
+const TCP = 6;
+
+/**
+ * Feeds packets through flows, devices and the meter. A {@linkcode PacketSink}:
+ * give it to a source's `read()`.
+ *
+ * @example
+ * ```ts ignore
+ * const monitor = new Monitor({ linkType: source.linkType, lan: LanSubnets.privateRanges() });
+ * while ((await source.read(monitor)) !== END_OF_CAPTURE) {}
+ * monitor.finish();
+ * console.log(monitor.meter.link().totals);
+ * ```
+ */
+export class Monitor {
+  readonly tracker: FlowTracker;
+  readonly devices: DeviceTable;
+  readonly meter: UsageMeter;
+  readonly quality = new DeviceQuality();
+  readonly #tcp: TcpQuality;
+  readonly #onMinute: MonitorOptions["onMinute"];
+  /** Per flow: the client's and the server's device (or a NotDevice value). */
+  readonly #side: Int32Array;
+  /** Per flow and direction: bytes and packets already metered. */
+  readonly #meteredBytes: Float64Array;
+  readonly #meteredPackets: Float64Array;
+  /** Per flow: app and category ids, and 1 once its naming can no longer change. */
+  readonly #app: Int32Array;
+  readonly #category: Int32Array;
+  readonly #final: Uint8Array;
+  /** Flows with packets since the last second was closed, each once. */
+  readonly #touched: Int32Array;
+  readonly #listed: Uint8Array;
+  #touchedCount = 0;
+  #minute = NaN;
+
+  constructor(options: MonitorOptions) {
+    const capacity = options.maxFlows ?? 262_144;
+    this.tracker = new FlowTracker({
+      linkType: options.linkType,
+      maxFlows: capacity,
+      idleTimeout: options.idleTimeout ?? 300,
+      catalogue: options.catalogue,
+      onEnd: (flow) => {
+        this.#meterFlow(flow);
+        options.onFlowEnd?.(this.tracker.record(flow));
+        this.#tcp.forget(flow);
+      },
+    });
+    this.devices = new DeviceTable({
+      lan: options.lan,
+      oui: options.oui,
+      offlineAfter: options.offlineAfter,
+    });
+    this.meter = new UsageMeter();
+    this.#tcp = new TcpQuality(capacity);
+    this.#onMinute = options.onMinute;
+    this.#side = new Int32Array(capacity * 2);
+    this.#meteredBytes = new Float64Array(capacity * 2);
+    this.#meteredPackets = new Float64Array(capacity * 2);
+    this.#app = new Int32Array(capacity);
+    this.#category = new Int32Array(capacity);
+    this.#final = new Uint8Array(capacity);
+    this.#touched = new Int32Array(capacity);
+    this.#listed = new Uint8Array(capacity);
+  }
+
+  /** One captured packet (the {@linkcode PacketSink} contract). */
+  packet(
+    data: DataView,
+    offset: number,
+    capLen: number,
+    wireLen: number,
+    tsSec: number,
+    tsNsec: number,
+  ): void {
+    const time = tsSec + tsNsec * 1e-9;
+    this.advance(time);
+    const flow = this.tracker.packet(data, offset, capLen, wireLen, tsSec, tsNsec);
+    if (flow < 0) return;
+    const table = this.tracker.table, info = this.tracker.info;
+    if (table.packets[flow * 2] + table.packets[flow * 2 + 1] === 1) {
+      this.#open(flow, data, info.macOffset, info.ipVersion, info.src, info.dst, time);
+    }
+    if (this.#listed[flow] === 0) {
+      this.#listed[flow] = 1;
+      this.#touched[this.#touchedCount++] = flow;
+    }
+    if (info.protocol === TCP && info.fragmentOffset === 0) {
+      const fromClient = table.direction === 0;
+      const event = this.#tcp.packet(
+        flow,
+        fromClient,
+        info.tcpFlags,
+        info.tcpSeq,
+        info.payloadLength,
+        time,
+      );
+      if (event !== 0) this.#quality(flow, event);
+    }
+  }
+
+  /**
+   * Moves time to `time` (seconds): closes the seconds and the minute it
+   * leaves behind. Packets do this themselves; a live loop calls it with its
+   * clock when the capture is quiet.
+   */
+  advance(time: number): void {
+    const second = Math.floor(time);
+    if (second <= this.meter.second) return;
+    this.#closeSecond();
+    this.meter.tick(time);
+    const minute = Math.floor(second / 60);
+    if (this.#minute !== this.#minute) this.#minute = minute;
+    else if (minute > this.#minute) this.#closeMinute(minute);
+  }
+
+  /** Ends the capture: every flow ends, and the last second and minute close. */
+  finish(): void {
+    this.tracker.table.flush();
+    this.#closeSecond();
+    if (this.#minute === this.#minute) {
+      const second = this.meter.second;
+      this.meter.tick(second + 1);
+      this.#closeMinute(this.#minute + 1);
+    }
+  }
+
+  #open(
+    flow: number,
+    data: DataView,
+    macOffset: number,
+    version: number,
+    src: Uint32Array,
+    dst: Uint32Array,
+    time: number,
+  ): void {
+    // The packet that opened the flow came from its client.
+    this.#side[flow * 2] = this.devices.resolve(data, macOffset, version, src, time);
+    const dstMac = macOffset >= 6 ? macOffset - 6 : -1;
+    this.#side[flow * 2 + 1] = this.devices.resolve(data, dstMac, version, dst, time);
+    this.#meteredBytes[flow * 2] = this.#meteredBytes[flow * 2 + 1] = 0;
+    this.#meteredPackets[flow * 2] = this.#meteredPackets[flow * 2 + 1] = 0;
+    this.#final[flow] = 0;
+  }
+
+  #closeSecond(): void {
+    for (let i = 0; i < this.#touchedCount; i++) {
+      const flow = this.#touched[i];
+      this.#listed[flow] = 0;
+      this.#meterFlow(flow);
+    }
+    this.#touchedCount = 0;
+  }
+
+  #closeMinute(minute: number): void {
+    const usage = this.meter.takeMinute();
+    if (usage.length > 0) this.#onMinute?.(this.#minute * 60, usage);
+    this.#minute = minute;
+  }
+
+  /** Meters what the flow carried since it was last metered, to its devices. */
+  #meterFlow(flow: number): void {
+    const table = this.tracker.table;
+    const up = table.bytes[flow * 2] - this.#meteredBytes[flow * 2];
+    const down = table.bytes[flow * 2 + 1] - this.#meteredBytes[flow * 2 + 1];
+    const upPackets = table.packets[flow * 2] - this.#meteredPackets[flow * 2];
+    const downPackets = table.packets[flow * 2 + 1] - this.#meteredPackets[flow * 2 + 1];
+    if (up === 0 && down === 0) return;
+    this.#meteredBytes[flow * 2] += up;
+    this.#meteredBytes[flow * 2 + 1] += down;
+    this.#meteredPackets[flow * 2] += upPackets;
+    this.#meteredPackets[flow * 2 + 1] += downPackets;
+    this.#classify(flow);
+    const app = this.#app[flow], category = this.#category[flow];
+    const client = this.#side[flow * 2], server = this.#side[flow * 2 + 1];
+    const meter = this.meter;
+    if (client >= 0 && server >= 0) {
+      // LAN to LAN: local for both, counted once in the link.
+      const bytes = up + down, packets = upPackets + downPackets;
+      meter.add(client, UsageDirection.LOCAL, app, category, bytes, packets);
+      meter.add(server, UsageDirection.LOCAL, app, category, bytes, packets, false);
+    } else if (client >= 0 || server >= 0) {
+      const device = client >= 0 ? client : server, other = client >= 0 ? server : client;
+      if (other === NotDevice.NONE) {
+        // Multicast and broadcast (mDNS, SSDP, DHCP) stay on the LAN.
+        meter.add(device, UsageDirection.LOCAL, app, category, up + down, upPackets + downPackets);
+        return;
+      }
+      // A flow opened from outside (a port forward): what its client sent, the device downloaded.
+      const sent = client >= 0 ? up : down, received = client >= 0 ? down : up;
+      const sentPackets = client >= 0 ? upPackets : downPackets;
+      const receivedPackets = client >= 0 ? downPackets : upPackets;
+      if (sent > 0) meter.add(device, UsageDirection.UP, app, category, sent, sentPackets);
+      if (received > 0) {
+        meter.add(device, UsageDirection.DOWN, app, category, received, receivedPackets);
+      }
+    }
+  }
+
+  /** Gives the flow its app and category ids; asks again while its naming may change. */
+  #classify(flow: number): void {
+    if (this.#final[flow] === 1) return;
+    const namer = this.tracker.namer;
+    if (namer === undefined) {
+      this.#app[flow] = this.#category[flow] = 0;
+      this.#final[flow] = 1;
+      return;
+    }
+    const naming = namer.naming(this.tracker.table, flow);
+    this.#app[flow] = this.meter.apps.id(naming.app);
+    this.#category[flow] = this.meter.categories.id(naming.category);
+    this.#final[flow] = namer.isNaming(flow) ? 0 : 1;
+  }
+
+  /** Quality figures go to the flow's LAN devices, whichever side sent the segment. */
+  #quality(flow: number, event: number): void {
+    const client = this.#side[flow * 2], server = this.#side[flow * 2 + 1];
+    if ((event & TcpEvent.SEGMENT) !== 0) {
+      const retransmit = (event & TcpEvent.RETRANSMIT) !== 0 ? 1 : 0;
+      if (client >= 0) this.quality.addSegments(client, 1, retransmit);
+      if (server >= 0) this.quality.addSegments(server, 1, retransmit);
+    }
+    if ((event & TcpEvent.HANDSHAKE) !== 0) {
+      for (let s = 0; s < 2; s++) {
+        const d = s === 0 ? client : server;
+        if (d < 0) continue;
+        this.quality.addRtt(d, "lan", this.#tcp.lanRtt(flow, s));
+        // Between two LAN devices, neither half of the handshake crossed the WAN.
+        if ((s === 0 ? server : client) < 0) {
+          this.quality.addRtt(d, "wan", this.#tcp.wanRtt(flow, s));
+        }
+      }
+    }
+  }
+}

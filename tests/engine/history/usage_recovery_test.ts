@@ -1,0 +1,134 @@
+// UsageHistory on a real Deno KV: retention, recovery after a crash, batches
+// cut short.
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { UsageHistory, type UsageRecord } from "../../../engine/history/mod.ts";
+import { DAY, fill, HOUR, instrumentedKv, MIN, Oracle, sample, T0 } from "./_helpers.ts";
+
+Deno.test("UsageHistory: reads leave out points older than their level's retention", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const retention = { minute: HOUR, hour: DAY, day: 2 * DAY };
+  const history = new UsageHistory(kv, { retention });
+  await history.open(T0);
+  const oracle = new Oracle();
+  await fill(history, oracle, T0, 3 * 24 * 60 + 60); // to day 3, 01:00
+  const now = history.now;
+  const id = sample(0, 0).deviceId;
+  const range = [T0 - DAY, T0 + 5 * DAY] as const;
+  for (const [level, ms] of [["minute", MIN], ["hour", HOUR], ["day", DAY]] as const) {
+    const points = await history.series(id, level, ...range);
+    assert(points.length > 0);
+    for (const p of points) assert(p.start + retention[level] > now, `${level} ${p.start} kept`);
+    assertEquals(points.at(-1)!.start + ms > now - ms, true);
+  }
+  // Days expire two days after they start: the first two are gaps, the rest is exact.
+  assertEquals(now, T0 + 3 * DAY + 56 * MIN);
+  const usage = await history.usage(T0, now);
+  assertEquals(usage.gaps, [{ fromMs: T0, toMs: T0 + 2 * DAY }]);
+  assertEquals(usage.devices, oracle.devices(T0 + 2 * DAY, now));
+  // A ragged start inside a kept day, in an hour past the hours' retention: a gap too.
+  const ragged = await history.usage(T0 + 2 * DAY + 30 * MIN, T0 + 3 * DAY);
+  assertEquals(ragged.gaps, [{ fromMs: T0 + 2 * DAY + 30 * MIN, toMs: T0 + 2 * DAY + HOUR }]);
+  assertEquals(ragged.devices, oracle.devices(T0 + 2 * DAY + HOUR, T0 + 3 * DAY));
+  kv.close();
+});
+
+Deno.test("UsageHistory: every record expires its level's retention after its period's start", async () => {
+  const base = await Deno.openKv(":memory:");
+  const { kv, sets } = instrumentedKv(base);
+  const history = new UsageHistory(kv, { retention: { minute: 2 * HOUR } });
+  await history.open(T0 + 10 * HOUR);
+  await history.writeMinute(T0 + 10 * HOUR + 59 * MIN, [sample(0, 0)]);
+  await history.writeMinute(T0 + DAY, [sample(0, 1)]); // finishes the hour and the day
+  const now = T0 + DAY + MIN; // writer's time after the last minute
+  const expected: Record<string, number> = {
+    m: 2 * HOUR,
+    h: 90 * DAY,
+    d: 730 * DAY,
+  };
+  const starts: Record<string, number> = { m: T0 + DAY, h: T0 + 10 * HOUR, d: T0 };
+  let checked = 0;
+  for (const { key, expireIn } of sets) {
+    // ["usage", level, id, start], ["usage-by-time", level, start, n], ["usage-done", level, start],
+    // ["usage-minutes", bucket, start, part]
+    const [space] = key as [string];
+    if (!space.startsWith("usage") || space === "usage-state") continue;
+    const level = space === "usage-minutes" ? "m" : key[1] as string;
+    const start = (space === "usage" ? key[3] : key[2]) as number;
+    if (start !== starts[level]) continue;
+    assertEquals(expireIn, start + expected[level] - now, `${key.join("/")}`);
+    checked++;
+  }
+  assertEquals(checked, 8); // minute: rows and marker; hour and day: record, rows and marker
+  base.close();
+});
+
+Deno.test("UsageHistory.open() rebuilds the unfinished hour and day after a crash", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/history.kv`;
+  const oracle = new Oracle();
+  const start = T0 + 23 * HOUR + 20 * MIN;
+  {
+    const kv = await Deno.openKv(path);
+    const history = new UsageHistory(kv);
+    await history.open(start);
+    for (let m = 0; m < 30; m++) {
+      await oracle.write(history, start + m * MIN, [sample(0, m), sample(1, m)]);
+    }
+    kv.close(); // dropped mid-hour: nothing but minutes was written
+  }
+  const id = sample(0, 0).deviceId;
+  {
+    const kv = await Deno.openKv(path);
+    const history = new UsageHistory(kv);
+    await history.open(start + 30 * MIN);
+    const [hour] = await history.series(id, "hour", T0, T0 + DAY);
+    assertEquals(hour, { start: T0 + 23 * HOUR, ...oracle.devices(start, start + 30 * MIN)[id] });
+    for (let m = 30; m < 46; m++) await oracle.write(history, start + m * MIN, [sample(0, m)]);
+    kv.close(); // dropped again, just past midnight
+  }
+  {
+    const kv = await Deno.openKv(path);
+    const history = new UsageHistory(kv);
+    await history.open(T0 + DAY + 2 * HOUR); // restarted later: the old hour and day are finished
+    const stored = await kv.get<UsageRecord>(["usage", "h", id, T0 + 23 * HOUR]);
+    const { g: _g, ...record } = stored.value as UsageRecord & { g: number };
+    assertEquals(record, oracle.devices(T0 + 23 * HOUR, T0 + DAY)[id]);
+    const day = await kv.get<UsageRecord>(["usage", "d", id, T0]);
+    assertEquals({ ...day.value, g: 0 }, { ...oracle.devices(T0, T0 + DAY)[id], g: 0 });
+    const [today] = await history.series(id, "day", T0 + DAY, T0 + 2 * DAY);
+    assertEquals(today, { start: T0 + DAY, ...oracle.devices(T0 + DAY, T0 + 2 * DAY)[id] });
+    assertEquals((await history.usage(T0, T0 + 2 * DAY)).devices, oracle.devices(T0, T0 + 2 * DAY));
+    kv.close();
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("UsageHistory: a batch cut short is never read, and a rewrite hides what it left", async () => {
+  const base = await Deno.openKv(":memory:");
+  const limits = { maxMutations: 3 };
+  {
+    const history = new UsageHistory(base, { commitLimits: limits });
+    await history.open(T0);
+    await history.writeMinute(T0, [sample(0, 0)]);
+  }
+  const { kv, commits } = instrumentedKv(base, { failAfter: 2 });
+  const crashed = new UsageHistory(kv, { commitLimits: limits });
+  await crashed.open(T0 + MIN); // commit 1: its generation
+  const devices = [1, 2, 3, 4, 5, 6, 7].map((d) => sample(d, 1));
+  await assertRejects(() => crashed.writeMinute(T0 + MIN, devices), Error, "simulated crash");
+  assertEquals(commits(), 2);
+  const left = await Array.fromAsync(base.list({ prefix: ["usage-minutes"] }));
+  assert(left.length > 1, "part of the batch reached the store");
+
+  const history = new UsageHistory(base, { commitLimits: limits });
+  await history.open(T0 + MIN);
+  const whole = await history.usage(T0, T0 + 2 * MIN);
+  assertEquals(Object.keys(whole.devices), [sample(0, 0).deviceId]);
+  assertEquals(await history.series(devices[0].deviceId, "minute", T0, T0 + HOUR), []);
+  // The same minute written again by the next writer, for fewer devices.
+  await history.writeMinute(T0 + MIN, [sample(5, 1)]);
+  const again = await history.usage(T0 + MIN, T0 + 2 * MIN);
+  assertEquals(Object.keys(again.devices), [sample(5, 1).deviceId]);
+  assertEquals(await history.series(devices[0].deviceId, "minute", T0, T0 + HOUR), []);
+  base.close();
+});
