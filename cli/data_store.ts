@@ -1,6 +1,6 @@
 // Opens Sluice's KV store for a command: `--data DIR` is a directory holding
 // sluice.kv (created if missing), or a remote KV URL passed to Deno.openKv
-// unchanged, so several gateways can share one KV server.
+// unchanged (one Sluice writes to a store).
 import { UsageError } from "./usage_error.ts";
 
 /** The KV file's name inside a data directory. */

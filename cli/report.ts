@@ -70,7 +70,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   let report: UsageReport;
   try {
     const history = new UsageHistory(kv, { utcOffsetMinutes: offset });
-    await history.open(range.toMs);
+    // Read-only: a report must not close the running monitor's hour or day early.
+    await history.open(range.toMs, { readOnly: true });
     const labels = await new DeviceStore(kv).labels();
     report = rankUsage(await history.usage(range.fromMs, range.toMs), labels);
   } finally {

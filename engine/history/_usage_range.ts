@@ -4,9 +4,20 @@
 // and the unfinished hour). Each level is read through its packed
 // ["usage-by-time", ...] rows, one list call per run of adjacent periods, so
 // a month over 10,000 devices is a few dozen calls, not one per device.
+// What the writer holds in memory (the unfinished day's finished hours, the
+// unfinished hour) is taken from there: "today" and "this month" then read
+// no minute and no hour of today.
 import { addPeriods, listMarkers, type PeriodMarker } from "./_usage_store.ts";
-import { DAY_MS, HOUR_MS, type Level, periodCeil, periodStart, type TimeRange } from "./periods.ts";
-import type { UsageRecord } from "./usage_record.ts";
+import {
+  DAY_MS,
+  HOUR_MS,
+  type Level,
+  MINUTE_MS,
+  periodCeil,
+  periodStart,
+  type TimeRange,
+} from "./periods.ts";
+import { addByDevice, type UsageRecord } from "./usage_record.ts";
 
 /** What the reader knows of the writer's state. */
 export interface RangeContext {
@@ -16,6 +27,8 @@ export interface RangeContext {
   /** Start of the unfinished hour and day: periods before them are finished. */
   finishedHour: number;
   finishedDay: number;
+  /** Every device's usage over ranges the writer holds in memory, all inside [from, to). */
+  memory: { range: TimeRange; devices: Map<string, UsageRecord> }[];
 }
 
 /** Every device's usage in [from, to) (whole minutes) and the parts no level kept. */
@@ -27,6 +40,11 @@ export async function rangeUsage(
 ): Promise<{ devices: Map<string, UsageRecord>; gaps: TimeRange[] }> {
   const { now, retention, utcOffsetMinutes: offset } = ctx;
   const kept = (level: Level) => periodCeil(level, now - retention[level] + 1, offset);
+  // Memory first, before any await: a finishing hour is merged into the day's usage.
+  const devices = new Map<string, UsageRecord>();
+  for (const part of ctx.memory) {
+    for (const [deviceId, record] of part.devices) addByDevice(devices, deviceId, record);
+  }
 
   const days = await listMarkers(
     kv,
@@ -42,8 +60,10 @@ export async function rangeUsage(
     Math.max(periodCeil("hour", from), kept("hour")),
     Math.min(periodStart("hour", to), ctx.finishedHour),
   );
-  for (const hour of hours.keys()) if (inDay(hour)) hours.delete(hour);
-  const covered = (t: number) => inDay(t) || hours.has(periodStart("hour", t));
+  const inMemory = (t: number) =>
+    ctx.memory.some(({ range }) => t >= range.fromMs && t < range.toMs);
+  for (const hour of hours.keys()) if (inDay(hour) || inMemory(hour)) hours.delete(hour);
+  const covered = (t: number) => inDay(t) || inMemory(t) || hours.has(periodStart("hour", t));
 
   // Minutes: only where no day or hour answers, and none exist after now.
   const minuteRuns: TimeRange[] = [];
@@ -56,7 +76,6 @@ export async function rangeUsage(
     hour = next;
   }
 
-  const devices = new Map<string, UsageRecord>();
   await Promise.all([
     ...runsOf(days, DAY_MS).map((r) => addPeriods(kv, "day", r.fromMs, r.toMs, days, devices)),
     ...runsOf(hours, HOUR_MS).map((r) => addPeriods(kv, "hour", r.fromMs, r.toMs, hours, devices)),
@@ -66,6 +85,55 @@ export async function rangeUsage(
     }),
   ]);
   return { devices, gaps: gaps(from, to, ctx) };
+}
+
+/** A finished hour or day that a read-only open() rolled up in memory. */
+export interface HeldPeriod {
+  level: Level;
+  start: number;
+  devices: Map<string, UsageRecord>;
+}
+
+/** What a writer (or a read-only reader) holds in memory. */
+export interface WriterMemory {
+  /** Starts of the unfinished day and hour, and the last minute written. */
+  day: number;
+  hour: number;
+  lastMinute: number;
+  /** The unfinished day's finished hours, and the unfinished hour. */
+  dayUsage: Map<string, UsageRecord>;
+  hourUsage: Map<string, UsageRecord>;
+  held: readonly HeldPeriod[];
+}
+
+/**
+ * The periods of [from, to) that memory answers, coarsest first and none
+ * inside another: held days, the unfinished day's finished hours, the
+ * unfinished hour (only when every minute written is before `to`), held hours.
+ */
+export function inMemory(from: number, to: number, memory: WriterMemory): RangeContext["memory"] {
+  const out: RangeContext["memory"] = [];
+  const hold = (fromMs: number, toMs: number, devices: Map<string, UsageRecord>) => {
+    const inside = out.some(({ range }) => fromMs >= range.fromMs && toMs <= range.toMs);
+    if (fromMs >= from && toMs <= to && fromMs < toMs && !inside) {
+      out.push({ range: { fromMs, toMs }, devices });
+    }
+  };
+  for (const held of memory.held) {
+    if (held.level === "day") hold(held.start, held.start + DAY_MS, held.devices);
+  }
+  hold(memory.day, memory.hour, memory.dayUsage);
+  if (from <= memory.hour && to >= memory.lastMinute + MINUTE_MS) {
+    // No minute after `to` was written, so the whole hour is inside.
+    out.push({
+      range: { fromMs: memory.hour, toMs: memory.hour + HOUR_MS },
+      devices: memory.hourUsage,
+    });
+  }
+  for (const held of memory.held) {
+    if (held.level === "hour") hold(held.start, held.start + HOUR_MS, held.devices);
+  }
+  return out;
 }
 
 /**

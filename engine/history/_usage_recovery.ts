@@ -4,7 +4,7 @@
 // into memory, so that only the minute being written when it died is lost.
 import { addPeriods, lastMarker, listMarkers, type PeriodMarker } from "./_usage_store.ts";
 import { DAY_MS, HOUR_MS, type Level, MINUTE_MS, periodStart } from "./periods.ts";
-import type { UsageRecord } from "./usage_record.ts";
+import { addByDevice, type UsageRecord } from "./usage_record.ts";
 
 /** The writer's state after recovery. */
 export interface RecoveredState {
@@ -20,7 +20,7 @@ export interface RecoveredState {
   dayHours: number;
 }
 
-/** Writes a finished period (the writer's own, with its generation and expiry). */
+/** Takes a period recovery finished: a writer stores it, a read-only reader keeps it in memory. */
 export type WritePeriod = (
   level: Level,
   start: number,
@@ -28,7 +28,7 @@ export type WritePeriod = (
   now: number,
 ) => Promise<void>;
 
-/** Recovers the store at `nowMs`; `write` stores each period it finishes. */
+/** Recovers the store at `nowMs`; `write` is given each period it finishes, oldest first. */
 export async function recover(
   kv: Deno.Kv,
   nowMs: number,
@@ -58,25 +58,42 @@ export async function recover(
     dayUsage: new Map(),
     dayHours: 0,
   };
+  const finishedHours = new Map<number, Map<string, UsageRecord>>();
   for (const [hour, markers] of groupBy(minutes, "hour", 0)) {
     const usage = new Map<string, UsageRecord>();
     await addPeriods(kv, "minute", hour, hour + HOUR_MS, markers, usage);
-    if (hour < state.hour) await write("hour", hour, usage, now);
-    else [state.hourUsage, state.hourMinutes] = [usage, markers.size];
+    if (hour < state.hour) {
+      await write("hour", hour, usage, now);
+      finishedHours.set(hour, usage);
+    } else [state.hourUsage, state.hourMinutes] = [usage, markers.size];
   }
 
-  // Hours after the last finished day (those just written too): the same, a level up.
+  // Hours after the last finished day, stored or just finished: the same, a level up.
   const lastDay = await lastMarker(kv, "day");
   const hoursFrom = Math.max(
     lastDay === null ? -Infinity : lastDay + DAY_MS,
     periodStart("day", now - retention.hour, utcOffsetMinutes),
   );
-  const hours = await listMarkers(kv, "hour", hoursFrom, state.hour);
-  for (const [day, markers] of groupBy(hours, "day", utcOffsetMinutes)) {
+  const stored = await listMarkers(kv, "hour", hoursFrom, state.hour);
+  // Hours just finished come from memory: a read-only open() did not store them.
+  for (const hour of finishedHours.keys()) stored.delete(hour);
+  const days = new Map<number, { usage: Map<string, UsageRecord>; hours: number }>();
+  for (const [day, markers] of groupBy(stored, "day", utcOffsetMinutes)) {
     const usage = new Map<string, UsageRecord>();
     await addPeriods(kv, "hour", day, day + DAY_MS, markers, usage);
+    days.set(day, { usage, hours: markers.size });
+  }
+  for (const [hour, usage] of finishedHours) {
+    if (hour < hoursFrom) continue;
+    const start = periodStart("day", hour, utcOffsetMinutes);
+    let day = days.get(start);
+    if (!day) days.set(start, day = { usage: new Map(), hours: 0 });
+    for (const [deviceId, record] of usage) addByDevice(day.usage, deviceId, record);
+    day.hours++;
+  }
+  for (const [day, { usage, hours }] of [...days].sort((a, b) => a[0] - b[0])) {
     if (day < state.day) await write("day", day, usage, now);
-    else [state.dayUsage, state.dayHours] = [usage, markers.size];
+    else [state.dayUsage, state.dayHours] = [usage, hours];
   }
   return state;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkTime } from "./periods.ts";
 
 /** One saved revision of the document. */
 export interface ConfigRevision<T> {
@@ -75,9 +76,7 @@ export class ConfigStore<T> {
     if (!Number.isSafeInteger(basedOn) || basedOn < 0) {
       throw new RangeError(`basedOn must be a revision number or 0, got ${basedOn}`);
     }
-    if (!Number.isSafeInteger(nowMs)) {
-      throw new RangeError(`nowMs must be integer epoch ms, got ${nowMs}`);
-    }
+    checkTime(nowMs, "nowMs");
     const current = await this.#kv.get<ConfigRevision<T>>(CURRENT);
     if ((current.value?.revision ?? 0) !== basedOn) return null;
     const saved: ConfigRevision<T> = { revision: basedOn + 1, savedAt: nowMs, value };

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkRange, checkTime } from "./periods.ts";
 
 /**
  * One logged event, as plain data.
@@ -98,9 +99,7 @@ export class EventLog {
   /** Stores one event and returns its id. */
   async append(event: HistoryEvent): Promise<string> {
     const { time, kind, message } = event;
-    if (!Number.isSafeInteger(time)) {
-      throw new RangeError(`event.time must be integer epoch ms, got ${time}`);
-    }
+    checkTime(time, "event.time");
     if (typeof kind !== "string" || kind === "") {
       throw new TypeError("event.kind must be a non-empty string");
     }
@@ -136,14 +135,9 @@ export class EventLog {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new RangeError(`limit must be 1 to 1000, got ${limit}`);
     }
-    for (const [name, ms] of [["fromMs", fromMs], ["toMs", toMs]] as const) {
-      if (ms !== undefined && !Number.isSafeInteger(ms)) {
-        throw new RangeError(`${name} must be integer epoch ms, got ${ms}`);
-      }
-    }
-    if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
-      throw new RangeError(`fromMs ${fromMs} is after toMs ${toMs}`);
-    }
+    if (fromMs !== undefined) checkTime(fromMs, "fromMs");
+    if (toMs !== undefined) checkTime(toMs, "toMs");
+    if (fromMs !== undefined && toMs !== undefined) checkRange(fromMs, toMs);
     const iter = this.#kv.list<HistoryEvent>({
       start: fromMs === undefined ? [PREFIX] : [PREFIX, fromMs],
       end: toMs === undefined ? [PREFIX, Number.MAX_SAFE_INTEGER] : [PREFIX, toMs],

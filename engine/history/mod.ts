@@ -11,9 +11,13 @@
  * store, reads the wall clock or touches files: times are epoch
  * milliseconds passed in.
  *
- * Key spaces: `usage`, `usage-by-time`, `usage-done`, `usage-state` (usage
- * history); `devices`, `device-labels`; `config`; `events`; `sessions`,
- * `session-state`.
+ * Key spaces: `usage`, `usage-by-time`, `usage-minutes`, `usage-done`,
+ * `usage-state` (usage history, laid out in `_usage_store.ts`); `devices`,
+ * `device-labels`; `config`; `events`; `sessions`, `session-state`.
+ *
+ * Usage values are plain data, bytes: `{ up, down, local, apps }` where
+ * `apps` maps an app id to `[up, down]`, unclassified traffic under
+ * "unknown" (a sample may say ""); see {@linkcode UsageRecord}.
  *
  * @example
  * ```ts ignore
@@ -32,6 +36,8 @@
 export {
   type CalendarPeriod,
   calendarRange,
+  checkRange,
+  checkTime,
   DAY_MS,
   HOUR_MS,
   hourOfDay,

@@ -29,6 +29,29 @@ export interface TimeRange {
   toMs: number;
 }
 
+/**
+ * Checks a time: integer epoch milliseconds (a RangeError naming `what` otherwise).
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * checkTime(Date.UTC(2024, 0, 1), "nowMs");
+ * assertThrows(() => checkTime(1.5, "nowMs"), RangeError, "nowMs");
+ * ```
+ */
+export function checkTime(ms: number, what: string): void {
+  if (!Number.isSafeInteger(ms)) {
+    throw new RangeError(`${what} must be integer epoch ms, got ${ms}`);
+  }
+}
+
+/** Checks a range: two times, `fromMs` not after `toMs`. */
+export function checkRange(fromMs: number, toMs: number): void {
+  checkTime(fromMs, "fromMs");
+  checkTime(toMs, "toMs");
+  if (fromMs > toMs) throw new RangeError(`fromMs ${fromMs} is after toMs ${toMs}`);
+}
+
 /** How long a period of `level` lasts, in milliseconds. */
 export function levelMs(level: Level): number {
   if (level === "minute") return MINUTE_MS;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkTime } from "./periods.ts";
 
 /** What a session counted, in bytes (and how many devices it saw). */
 export interface SessionTotals {
@@ -164,10 +165,4 @@ function checkTotals(totals: SessionTotals): SessionTotals {
     out[field] = value;
   }
   return out;
-}
-
-function checkTime(ms: number, what: string): void {
-  if (!Number.isSafeInteger(ms)) {
-    throw new RangeError(`${what} must be integer epoch ms, got ${ms}`);
-  }
 }

@@ -8,10 +8,11 @@ import type { CommitLimits } from "./_kv_batch.ts";
 import { devicePoints, nextGeneration, writePeriod } from "./_usage_store.ts";
 import { recover } from "./_usage_recovery.ts";
 import {
+  checkRange,
+  checkTime,
   type Level,
   levelMs,
   MINUTE_MS,
-  periodCeil,
   periodStart,
   type TimeRange,
 } from "./periods.ts";
@@ -20,13 +21,14 @@ import {
   addUsage,
   checkId,
   checkSample,
+  copyUsage,
   emptyUsage,
   fitRecord,
   type UsagePoint,
   type UsageRecord,
   type UsageSample,
 } from "./usage_record.ts";
-import { rangeUsage } from "./_usage_range.ts";
+import { type HeldPeriod, inMemory, rangeUsage } from "./_usage_range.ts";
 import { resolveOptions, type Retention, type UsageHistoryOptions } from "./usage_options.ts";
 
 export { DEFAULT_RETENTION, type Retention, type UsageHistoryOptions } from "./usage_options.ts";
@@ -54,13 +56,13 @@ export interface UsageTotals extends TimeRange {
  *
  * Every minute's samples are written at once, as one batch (see
  * `_usage_store.ts`: rows packed by bucket of devices, and a marker committed
- * last so a batch cut short by a crash is never read). When a minute of a new
- * hour (or day) arrives, the finished hour (day) is rolled up from memory and
- * written the same way, as a record per device (for charts) and packed rows
- * (for reports). {@linkcode open}
- * rebuilds the unfinished hour and day from what is stored, and rolls up any
- * the last run left unfinished, so a crash loses at most the minute being
- * written. Reads of an unfinished hour or day add up its minutes and hours.
+ * last so that a batch cut short by a crash is never read). When a minute of
+ * a new hour (or day) arrives, the finished hour (day) is rolled up from
+ * memory and written the same way, as a record per device (for charts) and
+ * packed rows (for reports). {@linkcode open} rolls up any hour and day the
+ * last run left unfinished and loads the unfinished ones back into memory,
+ * so a crash loses at most the minute being written. Reads of the unfinished
+ * hour and day come from memory.
  *
  * One instance writes to a store; readers in the same process share it.
  *
@@ -86,7 +88,11 @@ export class UsageHistory {
   readonly #offset: number;
   readonly #maxApps: number;
   readonly #limits: CommitLimits;
-  #generation = 0; // 0 until open()
+  #generation = 0; // 0 until open() takes one
+  #ready = false; // open() has finished
+  #readOnly = false;
+  /** Hours and days a read-only open() finished from the level below but did not store. */
+  #held: HeldPeriod[] = [];
   #now = 0;
   #lastMinute = -Infinity;
   #hour = 0; // start of the unfinished hour
@@ -125,21 +131,28 @@ export class UsageHistory {
   /**
    * Starts this writer at `nowMs`: takes a new generation, rolls up every hour
    * and day the last run left unfinished, and rebuilds the unfinished ones.
+   *
+   * With `readOnly` (a report while another process writes, say), nothing is
+   * written: hours and days left unfinished are rolled up in memory only, and
+   * the unfinished hour and day are read as they were at open().
+   * {@linkcode writeMinute} and {@linkcode advance} then throw.
    */
-  async open(nowMs: number): Promise<void> {
+  async open(nowMs: number, options: { readOnly?: boolean } = {}): Promise<void> {
     checkTime(nowMs, "nowMs");
     if (this.#generation !== 0) throw new Error("UsageHistory.open() was already called");
     this.#generation = -1; // taken, so a second open() fails at once
-    this.#generation = await nextGeneration(this.#kv);
+    this.#readOnly = options.readOnly === true;
+    if (!this.#readOnly) this.#generation = await nextGeneration(this.#kv);
     this.#now = nowMs;
     const state = await recover(
       this.#kv,
       nowMs,
       this.#retention,
       this.#offset,
-      (level, start, usage, now) => {
+      async (level, start, devices, now) => {
         this.#now = now;
-        return this.#write(level, start, usage);
+        if (this.#readOnly) this.#held.push({ level, start, devices });
+        else await this.#write(level, start, devices);
       },
     );
     this.#now = state.now;
@@ -150,6 +163,7 @@ export class UsageHistory {
       state.hourMinutes,
     ];
     [this.#day, this.#dayUsage, this.#dayHours] = [state.day, state.dayUsage, state.dayHours];
+    this.#ready = true;
   }
 
   /**
@@ -158,8 +172,8 @@ export class UsageHistory {
    * minute; minutes must come in order. The first minute of a new hour (day)
    * first rolls up and writes the hour (day) that ended.
    */
-  writeMinute(minuteStartMs: number, samples: readonly UsageSample[]): Promise<void> {
-    this.#checkOpen();
+  async writeMinute(minuteStartMs: number, samples: readonly UsageSample[]): Promise<void> {
+    this.#checkWritable();
     checkTime(minuteStartMs, "minuteStartMs");
     if (minuteStartMs % MINUTE_MS !== 0) {
       throw new RangeError(`minuteStartMs must be a whole minute, got ${minuteStartMs}`);
@@ -170,7 +184,7 @@ export class UsageHistory {
       const { deviceId, ...record } = checkSample(s, `samples[${i}]`);
       addByDevice(usage, deviceId, record);
     });
-    return this.#serial(async () => {
+    await this.#serial(async () => {
       if (minuteStartMs <= this.#lastMinute) {
         throw new RangeError(
           `minute ${iso(minuteStartMs)} is not after the last one written, ${
@@ -191,10 +205,10 @@ export class UsageHistory {
   }
 
   /** Rolls up and writes every hour and day that ended by `nowMs`, without a minute to write. */
-  advance(nowMs: number): Promise<void> {
-    this.#checkOpen();
+  async advance(nowMs: number): Promise<void> {
+    this.#checkWritable();
     checkTime(nowMs, "nowMs");
-    return this.#serial(async () => {
+    await this.#serial(async () => {
       this.#now = Math.max(this.#now, nowMs);
       await this.#advance(nowMs);
     });
@@ -204,7 +218,7 @@ export class UsageHistory {
    * One device's usage per `level` period, for periods starting in
    * [fromMs, toMs), oldest first; periods the device used nothing in are left
    * out, and so are periods older than the level's retention. The unfinished
-   * hour and day are added up from their minutes and hours so far.
+   * hour and day hold their minutes and hours so far.
    */
   async series(
     deviceId: string,
@@ -218,27 +232,28 @@ export class UsageHistory {
     checkRange(fromMs, toMs);
     const from = Math.max(fromMs, this.#now - this.#retention[level] + 1);
     if (level === "minute") return await devicePoints(this.#kv, level, deviceId, from, toMs);
-    const finishedUntil = level === "hour" ? this.#hour : this.#day;
+    // Memory as it is now, before an hour can finish while the store is read.
+    const unfinished = level === "hour" ? this.#hour : this.#day;
+    const parts = [this.#hourUsage.get(deviceId)];
+    if (level === "day") parts.push(this.#dayUsage.get(deviceId));
+    const tail: UsagePoint = { start: unfinished, ...emptyUsage() };
+    for (const part of parts) if (part) addUsage(tail, part);
     const points = await devicePoints(
       this.#kv,
       level,
       deviceId,
       from,
-      Math.min(toMs, finishedUntil),
+      Math.min(toMs, unfinished),
     );
-    const tailFrom = Math.max(finishedUntil, periodCeil(level, from, this.#offset));
-    if (tailFrom < toMs) {
-      // The unfinished period, from the level below (its whole length, even past toMs).
-      const below = level === "hour" ? "minute" : "hour";
-      const tailTo = periodCeil(level, toMs, this.#offset);
-      const parts = await this.series(deviceId, below, tailFrom, tailTo);
-      for (const part of parts) {
-        const start = periodStart(level, part.start, this.#offset);
-        let point = points.at(-1);
-        if (point?.start !== start) points.push(point = { start, ...emptyUsage() });
-        addUsage(point, part);
+    for (const held of this.#held) {
+      const record = held.level === level ? held.devices.get(deviceId) : undefined;
+      if (record && held.start >= from && held.start < Math.min(toMs, unfinished)) {
+        points.push({ start: held.start, ...copyUsage(record) });
       }
     }
+    if (this.#held.length > 0) points.sort((a, b) => a.start - b.start);
+    // The unfinished hour (day): its minutes (and finished hours) so far.
+    if (unfinished >= from && unfinished < toMs && parts.some(Boolean)) points.push(tail);
     return points;
   }
 
@@ -253,12 +268,21 @@ export class UsageHistory {
     for (const [name, ms] of [["fromMs", fromMs], ["toMs", toMs]] as const) {
       if (ms % MINUTE_MS !== 0) throw new RangeError(`${name} must be a whole minute, got ${ms}`);
     }
+    const memory = inMemory(fromMs, toMs, {
+      day: this.#day,
+      hour: this.#hour,
+      lastMinute: this.#lastMinute,
+      dayUsage: this.#dayUsage,
+      hourUsage: this.#hourUsage,
+      held: this.#held,
+    });
     const usage = await rangeUsage(this.#kv, fromMs, toMs, {
       now: this.#now,
       retention: this.#retention,
       utcOffsetMinutes: this.#offset,
       finishedHour: this.#hour,
       finishedDay: this.#day,
+      memory,
     });
     const devices: Record<string, UsageRecord> = {};
     const total = emptyUsage();
@@ -308,20 +332,13 @@ export class UsageHistory {
   }
 
   #checkOpen(): void {
-    if (this.#generation <= 0) throw new Error("UsageHistory.open() must be awaited first");
+    if (!this.#ready) throw new Error("UsageHistory.open() must be awaited first");
   }
-}
 
-function checkTime(ms: number, what: string): void {
-  if (!Number.isSafeInteger(ms)) {
-    throw new RangeError(`${what} must be integer epoch ms, got ${ms}`);
+  #checkWritable(): void {
+    this.#checkOpen();
+    if (this.#readOnly) throw new Error("UsageHistory was opened read-only");
   }
-}
-
-function checkRange(fromMs: number, toMs: number): void {
-  checkTime(fromMs, "fromMs");
-  checkTime(toMs, "toMs");
-  if (fromMs > toMs) throw new RangeError(`fromMs ${fromMs} is after toMs ${toMs}`);
 }
 
 function iso(ms: number): string {

@@ -159,22 +159,23 @@ Deno.test("UsageHistory: bad input is refused with one clear line", async () => 
   );
   assertThrows(() => new UsageHistory(kv, { utcOffsetMinutes: 90 }), RangeError, "whole hours");
   const history = new UsageHistory(kv);
-  assertThrows(() => history.writeMinute(T0, []), Error, "open()");
+  await assertRejects(() => history.writeMinute(T0, []), Error, "open()");
   await history.open(T0 + HOUR);
   await assertRejects(() => history.open(T0), Error, "already");
-  assertThrows(() => history.writeMinute(T0 + HOUR + 1, []), RangeError, "whole minute");
+  await assertRejects(() => history.writeMinute(T0 + HOUR + 1, []), RangeError, "whole minute");
   await assertRejects(() => history.writeMinute(T0, []), RangeError, "already finished");
   await history.writeMinute(T0 + HOUR + MIN, []);
   await assertRejects(() => history.writeMinute(T0 + HOUR + MIN, []), RangeError, "not after");
-  assertThrows(
+  await assertRejects(
     () => history.writeMinute(T0 + 2 * HOUR, [{ ...sample(0, 0), down: -1 }]),
     RangeError,
     "samples[0].down",
   );
-  assertThrows(
+  await assertRejects(
     () => history.writeMinute(T0 + 2 * HOUR, [{ ...sample(0, 0), deviceId: "" }]),
     TypeError,
   );
+  await assertRejects(() => history.advance(NaN), RangeError, "nowMs");
   await assertRejects(() => history.usage(T0 + HOUR, T0), RangeError, "after toMs");
   await assertRejects(() => history.usage(T0 + 1, T0 + HOUR), RangeError, "whole minute");
   await assertRejects(
@@ -221,5 +222,33 @@ Deno.test("UsageHistory: idle days between minutes are skipped, the days around 
   assertEquals(markers.map((m) => m.key[2]), [T0], "only days with minutes are written");
   const usage = await history.usage(T0, T0 + 4 * DAY);
   assertEquals(usage.devices, oracle.devices(T0, T0 + 4 * DAY));
+  kv.close();
+});
+
+Deno.test("UsageHistory: writes wait until open() has finished recovering", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const history = new UsageHistory(kv);
+  const opening = history.open(T0);
+  await assertRejects(() => history.writeMinute(T0, [sample(0, 0)]), Error, "open()");
+  await opening;
+  await history.writeMinute(T0, [sample(0, 0)]);
+  kv.close();
+});
+
+Deno.test("UsageHistory: reads started before an hour finishes count it once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const history = new UsageHistory(kv);
+  await history.open(T0 + 9 * HOUR);
+  const oracle = new Oracle();
+  await fill(history, oracle, T0 + 9 * HOUR, 119); // 09:00 to 10:56
+  const before = oracle.devices(T0, T0 + DAY);
+  const id = sample(1, 0).deviceId;
+  const reads = [history.usage(T0, T0 + DAY), history.series(id, "day", T0, T0 + DAY)] as const;
+  const write = oracle.write(history, T0 + 11 * HOUR, [sample(1, 1)]); // finishes hour 10
+  const [usage, days] = await Promise.all(reads);
+  await write;
+  assertEquals(usage.devices, before);
+  assertEquals(days, [{ start: T0, ...before[id] }]);
+  assertEquals((await history.usage(T0, T0 + DAY)).devices, oracle.devices(T0, T0 + DAY));
   kv.close();
 });

@@ -132,3 +132,64 @@ Deno.test("UsageHistory: a batch cut short is never read, and a rewrite hides wh
   assertEquals(await history.series(devices[0].deviceId, "minute", T0, T0 + HOUR), []);
   base.close();
 });
+
+/** Every key and versionstamp in the store: to show a reader wrote nothing. */
+async function snapshot(kv: Deno.Kv): Promise<string[]> {
+  const out: string[] = [];
+  for await (const { key, versionstamp } of kv.list({ prefix: [] })) {
+    out.push(`${JSON.stringify(key)}@${versionstamp}`);
+  }
+  return out;
+}
+
+Deno.test("UsageHistory.open(now, { readOnly }) finishes in memory what a crash left, writing nothing", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const oracle = new Oracle();
+  const start = T0 + 22 * HOUR + 30 * MIN;
+  {
+    const writer = new UsageHistory(kv);
+    await writer.open(start);
+    await fill(writer, oracle, start, 2 * 60); // to 00:30, then dropped: hours 22, 23, the day unfinished
+  }
+  const before = await snapshot(kv);
+  const reader = new UsageHistory(kv);
+  await reader.open(T0 + DAY + 3 * HOUR, { readOnly: true });
+  assertEquals(await snapshot(kv), before);
+  const id = sample(3, 0).deviceId;
+  for (const [from, to] of [[T0, T0 + 2 * DAY], [start + 17 * MIN, T0 + DAY + 20 * MIN]]) {
+    assertEquals((await reader.usage(from, to)).devices, oracle.devices(from, to));
+  }
+  const hours = await reader.series(id, "hour", T0, T0 + 2 * DAY);
+  assertEquals(hours.map((h) => h.start), [22, 23, 24].map((h) => T0 + h * HOUR));
+  assertEquals(hours[1], {
+    start: T0 + 23 * HOUR,
+    ...oracle.devices(T0 + 23 * HOUR, T0 + DAY)[id],
+  });
+  const days = await reader.series(id, "day", T0, T0 + 2 * DAY);
+  assertEquals(days, [
+    { start: T0, ...oracle.devices(T0, T0 + DAY)[id] },
+    { start: T0 + DAY, ...oracle.devices(T0 + DAY, T0 + 2 * DAY)[id] },
+  ]);
+  await assertRejects(() => reader.writeMinute(T0 + DAY + 3 * HOUR, []), Error, "read-only");
+  await assertRejects(() => reader.advance(T0 + 2 * DAY), Error, "read-only");
+  assertEquals(await snapshot(kv), before);
+  kv.close();
+});
+
+Deno.test("UsageHistory: a read-only reader beside a live writer sees the store as at its open()", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const oracle = new Oracle();
+  const writer = new UsageHistory(kv);
+  await writer.open(T0 + 10 * HOUR);
+  await fill(writer, oracle, T0 + 10 * HOUR, 90);
+  const reader = new UsageHistory(kv);
+  await reader.open(T0 + 11 * HOUR + 30 * MIN, { readOnly: true });
+  await oracle.write(writer, T0 + 12 * HOUR + 5 * MIN, [sample(9, 9)]); // the writer finishes hour 11
+  const today: [number, number] = [T0, T0 + DAY];
+  assertEquals(
+    (await reader.usage(...today)).devices,
+    oracle.devices(T0, T0 + 11 * HOUR + 30 * MIN),
+  );
+  assertEquals((await writer.usage(...today)).devices, oracle.devices(...today));
+  kv.close();
+});
