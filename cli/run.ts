@@ -2,6 +2,7 @@ import { END_OF_CAPTURE, type InterfaceAddress, listInterfaces, openLive } from 
 import { defaultCatalogue } from "../engine/catalogue/default.ts";
 import type { Clock } from "../engine/clock.ts";
 import { defaultOui, LanSubnets } from "../engine/devices/mod.ts";
+import { parseIp } from "../engine/ip_address.ts";
 import { Monitor } from "../engine/monitor.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
@@ -102,27 +103,11 @@ function interfaceLan(iface: string, command: string): LanSubnets {
 
 /** "192.168.1.7" with netmask "255.255.255.0" → "192.168.1.7/24"; null without a netmask. */
 export function cidrOf(a: InterfaceAddress): string | null {
-  if (a.family === "link" || !a.netmask) return null;
+  const mask = a.family === "link" || !a.netmask ? null : parseIp(a.netmask);
+  if (!mask) return null;
   let bits = 0;
-  if (a.family === "inet") {
-    for (const octet of a.netmask.split(".")) bits += popcount(Number(octet));
-  } else {
-    for (const group of expandV6(a.netmask)) bits += popcount(group);
-  }
+  for (const word of mask.words) for (let v = word; v !== 0; v >>>= 1) bits += v & 1;
   return `${a.address.replace(/%.*$/, "")}/${bits}`;
-}
-
-function expandV6(text: string): number[] {
-  const [head, tail] = text.split("::");
-  const groups = (s: string | undefined) => (s ? s.split(":").map((g) => parseInt(g, 16)) : []);
-  const h = groups(head), t = groups(tail);
-  return tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0), ...t];
-}
-
-function popcount(n: number): number {
-  let bits = 0;
-  for (let v = n >>> 0; v; v >>>= 1) bits += v & 1;
-  return bits;
 }
 
 function minuteLine(monitor: Monitor, start: number): string {

@@ -22,6 +22,7 @@ import {
   version,
 } from "./_json_shape.ts";
 
+import { parseIp } from "./ip_address.ts";
 import { PayloadSignatures } from "./payload_signature.ts";
 
 export { CATEGORIES, type Category, type PortProtocol } from "./_json_shape.ts";
@@ -142,35 +143,18 @@ type Cidr = Net & { match: AppMatch };
 
 /** Parses `a.b.c.d/n` or an IPv6 `x::y/n` (no prefix: one address); null if malformed. */
 function parseCidr(cidr: string): Net | null {
-  const slash = cidr.indexOf("/"), addr = slash < 0 ? cidr : cidr.slice(0, slash);
-  const version = addr.includes(":") ? 6 : 4, max = version === 4 ? 32 : 128;
-  const bits = cidr.slice(slash + 1);
+  const slash = cidr.indexOf("/"), ip = parseIp(slash < 0 ? cidr : cidr.slice(0, slash));
+  if (!ip) return null;
+  const max = ip.version === 4 ? 32 : 128, bits = cidr.slice(slash + 1);
   const prefix = slash < 0 ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
-  const net = version === 4 ? parseV4(addr) : parseV6(addr);
-  if (!net || !(prefix <= max)) return null;
-  const mask = new Uint32Array(4);
+  if (!(prefix <= max)) return null;
+  const net = ip.words, mask = new Uint32Array(4);
   for (let i = 0; i < 4; i++) {
     const n = Math.min(32, Math.max(0, prefix - 32 * i));
     mask[i] = n === 0 ? 0 : 0xffffffff << (32 - n);
     net[i] &= mask[i];
   }
-  return { version, prefix, net, mask };
-}
-function parseV4(addr: string): Uint32Array | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
-  if (!m || m.slice(1).some((b) => Number(b) > 255)) return null;
-  return Uint32Array.of(m.slice(1).reduce((w, b) => w * 256 + Number(b), 0), 0, 0, 0);
-}
-function parseV6(addr: string): Uint32Array | null {
-  const halves = addr.split("::");
-  if (halves.length > 2) return null;
-  const groups = halves.map((h) => h === "" ? [] : h.split(":"));
-  const count = groups[0].length + (groups[1]?.length ?? 0);
-  if (halves.length === 1 ? count !== 8 : count > 7) return null;
-  const all = [...groups[0], ...Array(8 - count).fill("0"), ...(groups[1] ?? [])];
-  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return null;
-  const n = all.map((g) => parseInt(g, 16));
-  return Uint32Array.from([0, 1, 2, 3], (i) => n[2 * i] * 65536 + n[2 * i + 1]);
+  return { version: ip.version, prefix, net, mask };
 }
 
 /** TCP and UDP port → match, first rule added wins; index 0 means none. */

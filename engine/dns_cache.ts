@@ -1,5 +1,5 @@
 import type { DnsMessage } from "./dns_message.ts";
-import { formatIp } from "./ip_address.ts";
+import { formatIp, parseIp } from "./ip_address.ts";
 
 /** Options for {@linkcode DnsCache}. */
 export interface DnsCacheOptions {
@@ -79,19 +79,8 @@ export class DnsCache {
   }
 }
 
-/** The key of an address in text: a dotted IPv4 address becomes its number. */
+/** The key of an address in text: an IPv4 address becomes its number, as flows hold it. */
 function keyOf(address: string): number | string {
-  let value = 0, octet = 0, digits = 0, dots = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39 && digits < 3) {
-      octet = octet * 10 + c - 0x30;
-      digits++;
-    } else if (c === 0x2e && digits > 0 && dots < 3 && octet <= 255) {
-      value = value * 256 + octet;
-      octet = digits = 0;
-      dots++;
-    } else return address;
-  }
-  return dots === 3 && digits > 0 && octet <= 255 ? value * 256 + octet : address;
+  const ip = parseIp(address);
+  return ip?.version === 4 ? ip.words[0] : address;
 }

@@ -227,19 +227,19 @@ export class FlowNamer {
     // STUN/TURN over TCP, one message a segment: the realm comes in the client's second request.
     if (payload.length >= 20 && payload[0] <= 1 && this.#stun(flow, payload, true)) return;
     if (payload.length === 0) return;
-    if (state.stream === undefined && (state.start ?? info.tcpSeq) === info.tcpSeq >>> 0) {
-      // In order with nothing held, as most first segments are: read it where it lies.
+    // In order with nothing held, as most first segments are: read it where it lies.
+    const inPlace = state.stream === undefined &&
+      (state.start ?? info.tcpSeq) === info.tcpSeq >>> 0;
+    if (inPlace) {
       const full = payload.length >= PREFIX_LIMIT;
       if (this.#clientStream(flow, info, data, payload, full, time)) return this.#stop(flow);
-      state.stream = new StreamPrefix(PREFIX_LIMIT);
-      state.stream.add(info.tcpSeq, payload);
-      return;
     }
     if (state.stream === undefined) {
       state.stream = new StreamPrefix(PREFIX_LIMIT);
       if (state.start !== undefined) state.stream.start(state.start);
     }
-    if (!state.stream.add(info.tcpSeq, payload)) return;
+    // A segment read in place is only held for the next: it was read already.
+    if (!state.stream.add(info.tcpSeq, payload) || inPlace) return;
     let bytes = state.stream.bytes();
     if (bytes[0] !== 0x16 && payload[0] === 0x16 && bytes.length < payload.length + 8) {
       // A stray segment (an ACK carrying padding, a keep-alive) came before the ClientHello.
