@@ -3,7 +3,7 @@
 // with its totals. The monitor hands minutes over synchronously, on its
 // packet path; the recorder queues them and writes between capture batches.
 import type { DeviceHints } from "../engine/device_hints.ts";
-import type { Device } from "../engine/devices/mod.ts";
+import type { Device, DeviceExtra } from "../engine/devices/mod.ts";
 import {
   DeviceStore,
   MINUTE_MS,
@@ -71,17 +71,27 @@ export class HistoryRecorder {
   }
 
   /** Stores every device the monitor knows, and the session's totals so far. */
-  async saveDevices(monitor: Monitor, now: number, hints?: DeviceHints): Promise<void> {
-    await this.devices.putMany(monitor.devices.list(now, hints));
+  async saveDevices(
+    monitor: Monitor,
+    now: number,
+    hints?: DeviceHints,
+    extra?: DeviceExtra,
+  ): Promise<void> {
+    await this.devices.putMany(monitor.devices.list(now, hints, extra));
     if (this.#session > 0) {
       await this.sessions.update(this.#session, totals(monitor));
     }
   }
 
   /** Flushes, stores the devices and stops the session at `nowMs`. */
-  async stop(monitor: Monitor, nowMs: number, hints?: DeviceHints): Promise<void> {
+  async stop(
+    monitor: Monitor,
+    nowMs: number,
+    hints?: DeviceHints,
+    extra?: DeviceExtra,
+  ): Promise<void> {
     await this.flush();
-    await this.devices.putMany(monitor.devices.list(nowMs / 1000, hints));
+    await this.devices.putMany(monitor.devices.list(nowMs / 1000, hints, extra));
     if (this.#session > 0) await this.sessions.stop(this.#session, nowMs, totals(monitor));
     this.#session = -1;
   }

@@ -2,14 +2,18 @@ import { END_OF_CAPTURE, type InterfaceAddress, listInterfaces, openLive } from 
 import { defaultCatalogue } from "../engine/catalogue/default.ts";
 import type { Clock } from "../engine/clock.ts";
 import { defaultOui, LanSubnets } from "../engine/devices/mod.ts";
+import { DeviceStore } from "../engine/history/mod.ts";
 import { parseIp } from "../engine/ip_address.ts";
 import { Monitor } from "../engine/monitor.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
+import { DeviceLookups } from "./device_lookups.ts";
 import { formatBytes } from "./flow_text.ts";
 import { HistoryRecorder } from "./history_recorder.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { lanOption } from "./replay.ts";
+import { ReverseDnsNames } from "./reverse_dns.ts";
+import { SystemCommandRunner } from "../shaper/mod.ts";
 import { UsageError } from "./usage_error.ts";
 
 export const RUN_HELP = `sluice run --iface IFACE [options]
@@ -23,7 +27,13 @@ Options:
   --filter BPF        only packets matching a BPF filter (tcpdump syntax)
   --data DIR          the data directory (default ${DEFAULT_DATA}) or a KV URL
   --lan CIDR,...      the LAN's subnets (default: the interface's own subnets)
+  --no-lookups        do not read the neighbour table or ask reverse DNS
   -h, --help          this help
+
+Devices are named from their own traffic (DHCP, mDNS, SSDP, NetBIOS), labels
+set with "sluice devices label" (picked up within a minute while running),
+reverse DNS of their addresses (the router's resolver knows its DHCP leases)
+and the neighbour table ("ip neigh", or /proc/net/arp), read once a minute.
 
 Needs capture rights (root, or CAP_NET_RAW and CAP_NET_ADMIN).
 Exit status: 0 after Ctrl-C, 2 for a wrong option, a missing interface or no
@@ -35,7 +45,11 @@ const wallClock: Clock = { now: () => Date.now() / 1000 };
 /** `sluice run`: returns the exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
   const command = "sluice run";
-  const args = parseArgs(argv, { command, options: ["iface", "filter", "data", "lan"] });
+  const args = parseArgs(argv, {
+    command,
+    options: ["iface", "filter", "data", "lan"],
+    flags: ["no-lookups"],
+  });
   const iface = args.options.get("iface");
   if (!iface) throw new UsageError(`${command}: --iface IFACE is required (see sluice interfaces)`);
   const lan = lanOption(args.options.get("lan"), command) ?? interfaceLan(iface, command);
@@ -52,6 +66,16 @@ export async function runCommand(argv: string[]): Promise<number> {
       console.log(minuteLine(monitor, start));
     },
   });
+  const lookups = args.flags.has("no-lookups") ? undefined : new DeviceLookups({
+    labels: new DeviceStore(kv),
+    neighbours: {
+      os: Deno.build.os,
+      runner: new SystemCommandRunner(),
+      readTextFile: (path) => Deno.readTextFile(path),
+    },
+    reverseDns: new ReverseDnsNames(),
+    note: (line) => console.error(`sluice run: ${line}`),
+  });
   let stopping = false;
   const stop = () => {
     stopping = true;
@@ -62,6 +86,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     await recorder.start(wallClock.now() * 1000, { interface: iface });
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
     let lastSave = wallClock.now();
+    lookups?.refresh(monitor.devices, lastSave);
     while (!stopping) {
       const got = await source.read(monitor);
       if (got === END_OF_CAPTURE) break;
@@ -69,11 +94,27 @@ export async function runCommand(argv: string[]): Promise<number> {
       await recorder.flush();
       if (wallClock.now() - lastSave >= 60) {
         lastSave = wallClock.now();
-        await recorder.saveDevices(monitor, lastSave, monitor.tracker.namer?.deviceHints);
+        await recorder.saveDevices(
+          monitor,
+          lastSave,
+          monitor.tracker.namer?.deviceHints,
+          lookups?.extra,
+        );
+        lookups?.refresh(monitor.devices, lastSave); // beside the loop: not awaited
       }
     }
+    // What the kernel captured before Ctrl-C still counts: drain it.
+    for (let drained = 0; drained < 64 && (await source.read(monitor)) > 0; drained++) {
+      await recorder.flush();
+    }
     monitor.finish();
-    await recorder.stop(monitor, wallClock.now() * 1000, monitor.tracker.namer?.deviceHints);
+    await lookups?.settled();
+    await recorder.stop(
+      monitor,
+      wallClock.now() * 1000,
+      monitor.tracker.namer?.deviceHints,
+      lookups?.extra,
+    );
     const stats = source.stats();
     console.error(
       `sluice run: stopped; ${stats.delivered} packets, ${stats.kernelDropped} dropped by the kernel, ` +
