@@ -6,6 +6,8 @@
  */
 import { RUN_HELP, runCommand } from "./cli/run.ts";
 import { REPORT_HELP, reportCommand } from "./cli/report.ts";
+import { DEVICES_HELP, devicesCommand } from "./cli/devices.ts";
+import { FORECAST_HELP, forecastCommand } from "./cli/forecast.ts";
 import { CaptureError, LibpcapUnavailableError, libpcapVersion } from "./capture/mod.ts";
 import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
 import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
@@ -21,6 +23,8 @@ Commands:
   replay FILE     read a pcap/pcapng capture and report its flows
   run --iface IF   monitor an interface live, keeping each device's usage in history
   report          rank devices and apps by usage over a day, week, month or range
+  devices         list known devices; label, unlabel or forget one
+  forecast        expected usage by hour of the day, and when a quota is reached
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -36,6 +40,8 @@ const COMMANDS: Record<string, Command> = {
   replay: { help: REPLAY_HELP, run: replayCommand },
   interfaces: { help: INTERFACES_HELP, run: interfacesCommand },
   report: { help: REPORT_HELP, run: reportCommand },
+  devices: { help: DEVICES_HELP, run: devicesCommand },
+  forecast: { help: FORECAST_HELP, run: forecastCommand },
   run: { help: RUN_HELP, run: runCommand },
 };
 

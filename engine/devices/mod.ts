@@ -27,6 +27,7 @@
  */
 export { LanSubnets } from "./lan_subnets.ts";
 export { DeviceTable, type DeviceTableOptions } from "./device_table.ts";
+export { normalDeviceId } from "./_ip_text.ts";
 export type { Device, DeviceExtra } from "./device.ts";
 export { Direction, direction, type DirectionKind, NotDevice } from "./direction.ts";
 export {
