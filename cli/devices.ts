@@ -1,9 +1,10 @@
-import { type Device, normalDeviceId } from "../engine/devices/mod.ts";
+import type { Device } from "../engine/devices/mod.ts";
 import { calendarRange, DeviceStore, UsageHistory } from "../engine/history/mod.ts";
 import { parseArgs, type ParsedArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { formatBytes } from "./flow_text.ts";
 import { DEFAULT_DATA } from "./report.ts";
+import { deviceIdArgument, timeOption, utcOffsetOption } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
 // DeviceStore's own limit, checked here too so that a bad label is refused
@@ -232,49 +233,4 @@ function labelArgument(text: string, command: string): string {
   // Labels are shown in one-line table cells and reports.
   if (/\p{Cc}/u.test(label)) throw new UsageError(`${command}: a label is one line of text`);
   return label;
-}
-
-/**
- * A device id from the command line in its one spelling: "mac:..." or
- * "ip:...", or a bare MAC (`AA-BB-CC-DD-EE-FF` too) or IP address.
- * Shared with `sluice forecast --device`.
- */
-export function deviceIdArgument(text: string, what: string, command: string): string {
-  const t = text.trim();
-  const id = normalDeviceId(t) ?? normalDeviceId(`mac:${t}`) ?? normalDeviceId(`ip:${t}`);
-  if (id === null) {
-    throw new UsageError(
-      `${command}: ${what} must be a MAC or IP address, or "mac:..." or "ip:...", got "${text}"`,
-    );
-  }
-  return id;
-}
-
-/**
- * `--utc-offset MIN`: whole hours from -720 to 840 minutes, as history's days
- * need (default 0). Shared with `sluice forecast`.
- */
-export function utcOffsetOption(args: ParsedArgs, command: string): number {
-  const text = args.options.get("utc-offset") ?? "0";
-  const minutes = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!(minutes % 60 === 0 && minutes >= -720 && minutes <= 840)) {
-    throw new UsageError(
-      `${command}: --utc-offset must be whole hours in minutes, -720 to 840, got "${text}"`,
-    );
-  }
-  return minutes;
-}
-
-/**
- * An ISO 8601 date or date and time (UTC without an offset), as `sluice
- * report` reads them, in epoch ms. Shared with `sluice forecast`.
- */
-export function timeOption(text: string, option: string, command: string): number {
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
-  const withZone = /T/.test(text) && !/(Z|[+-]\d{2}:\d{2})$/.test(text) ? `${text}Z` : text;
-  const ms = iso.test(text) ? Date.parse(withZone) : NaN;
-  if (!Number.isFinite(ms)) {
-    throw new UsageError(`${command}: ${option} must be an ISO 8601 date or time, got "${text}"`);
-  }
-  return ms;
 }

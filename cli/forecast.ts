@@ -14,7 +14,7 @@ import {
 import { intOption, parseArgs } from "./args.ts";
 import { parseByteSize } from "./byte_size.ts";
 import { openStore } from "./data_store.ts";
-import { deviceIdArgument, timeOption, utcOffsetOption } from "./devices.ts";
+import { deviceIdArgument, timeOption, utcOffsetOption } from "./options.ts";
 import { formatBytes } from "./flow_text.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { UsageError } from "./usage_error.ts";

@@ -13,6 +13,7 @@ import {
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { formatBytes } from "./flow_text.ts";
+import { choice, timeOption, utcOffsetOption } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Where history lives when no --data is given. */
@@ -49,10 +50,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     command,
     options: ["data", "period", "at", "from", "to", "format", "table", "utc-offset"],
   });
-  const offset = integer(args.options.get("utc-offset") ?? "0", "--utc-offset", command);
-  if (Math.abs(offset) > 14 * 60) {
-    throw new UsageError(`${command}: --utc-offset must be within ±840 minutes, got ${offset}`);
-  }
+  const offset = utcOffsetOption(args, command);
   const range = reportRange(args.options, offset, command);
   const format = choice(
     args.options.get("format") ?? "table",
@@ -69,7 +67,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const kv = await openStore(args.options.get("data") ?? DEFAULT_DATA, command);
   let report: UsageReport;
   try {
-    const history = new UsageHistory(kv, { utcOffsetMinutes: offset });
+    // Read-only, it rolls up at the store's own offset; the range is --utc-offset's.
+    const history = new UsageHistory(kv);
     // Read-only: a report must not close the running monitor's hour or day early.
     await history.open(range.toMs, { readOnly: true });
     const labels = await new DeviceStore(kv).labels();
@@ -98,8 +97,8 @@ export function reportRange(
     if (options.has("period") || options.has("at")) {
       throw new UsageError(`${command}: --from/--to and --period/--at exclude each other`);
     }
-    const fromMs = Math.floor(time(from, "--from", command) / MINUTE_MS) * MINUTE_MS;
-    const toMs = Math.ceil(time(to, "--to", command) / MINUTE_MS) * MINUTE_MS;
+    const fromMs = Math.floor(timeOption(from, "--from", command) / MINUTE_MS) * MINUTE_MS;
+    const toMs = Math.ceil(timeOption(to, "--to", command) / MINUTE_MS) * MINUTE_MS;
     if (toMs <= fromMs) throw new UsageError(`${command}: --to must be after --from`);
     return { fromMs, toMs };
   }
@@ -109,7 +108,7 @@ export function reportRange(
     "--period",
     command,
   );
-  const at = options.has("at") ? time(options.get("at")!, "--at", command) : Date.now();
+  const at = options.has("at") ? timeOption(options.get("at")!, "--at", command) : Date.now();
   return calendarRange(period as "day" | "week" | "month", at, utcOffsetMinutes);
 }
 
@@ -143,29 +142,3 @@ function reportText(report: UsageReport): string {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(":00.000Z", "Z");
-
-function time(text: string, option: string, command: string): number {
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
-  const withZone = /T/.test(text) && !/(Z|[+-]\d{2}:\d{2})$/.test(text) ? `${text}Z` : text;
-  const ms = iso.test(text) ? Date.parse(withZone) : NaN;
-  if (!Number.isFinite(ms)) {
-    throw new UsageError(`${command}: ${option} must be an ISO 8601 date or time, got "${text}"`);
-  }
-  return ms;
-}
-
-function integer(text: string, option: string, command: string): number {
-  if (!/^[+-]?\d+$/.test(text)) {
-    throw new UsageError(`${command}: ${option} must be a whole number, got "${text}"`);
-  }
-  return Number(text);
-}
-
-function choice(value: string, allowed: string[], option: string, command: string): string {
-  if (!allowed.includes(value)) {
-    throw new UsageError(
-      `${command}: ${option} must be one of ${allowed.join(", ")}, got "${value}"`,
-    );
-  }
-  return value;
-}

@@ -49,6 +49,9 @@ export interface UsageTotals extends TimeRange {
   gaps: TimeRange[];
 }
 
+/** Where a store records the UTC offset its days are rolled up at. */
+const OFFSET_KEY = ["usage-meta", "utcOffsetMinutes"];
+
 /**
  * Usage history over a Deno KV store the caller opened (a local file, or a
  * remote database by URL) and closes. Times are epoch milliseconds the caller
@@ -85,7 +88,7 @@ export interface UsageTotals extends TimeRange {
 export class UsageHistory {
   readonly #kv: Deno.Kv;
   readonly #retention: Retention;
-  readonly #offset: number;
+  #offset: number;
   readonly #maxApps: number;
   readonly #limits: CommitLimits;
   #generation = 0; // 0 until open() takes one
@@ -111,6 +114,25 @@ export class UsageHistory {
       maxAppsPerRecord: this.#maxApps,
       commitLimits: this.#limits,
     } = resolveOptions(options));
+  }
+
+  /**
+   * Days are rolled up at one offset for the life of a store, recorded by
+   * its first writer. A reader takes the store's (its days are the store's
+   * days; any range is still read exactly from hours); a writer with another
+   * offset is refused, as it would cut the days it rolls up differently.
+   */
+  async #adoptStoredOffset(): Promise<void> {
+    const stored = (await this.#kv.get<number>(OFFSET_KEY)).value;
+    if (stored === null) {
+      if (!this.#readOnly) await this.#kv.set(OFFSET_KEY, this.#offset);
+    } else if (this.#readOnly) {
+      this.#offset = stored;
+    } else if (stored !== this.#offset) {
+      throw new RangeError(
+        `this history rolls days up at UTC offset ${stored} minutes, not ${this.#offset}`,
+      );
+    }
   }
 
   /** Each level's retention in milliseconds. */
@@ -142,6 +164,7 @@ export class UsageHistory {
     if (this.#generation !== 0) throw new Error("UsageHistory.open() was already called");
     this.#generation = -1; // taken, so a second open() fails at once
     this.#readOnly = options.readOnly === true;
+    await this.#adoptStoredOffset();
     if (!this.#readOnly) this.#generation = await nextGeneration(this.#kv);
     this.#now = nowMs;
     const state = await recover(

@@ -193,3 +193,32 @@ Deno.test("UsageHistory: a read-only reader beside a live writer sees the store 
   assertEquals((await writer.usage(...today)).devices, oracle.devices(...today));
   kv.close();
 });
+
+Deno.test("UsageHistory keeps its days at the store's offset: another reader offset reads exactly, another writer offset is refused", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const writer = new UsageHistory(kv); // UTC days
+  const start = T0 + DAY - 2 * HOUR;
+  await writer.open(start);
+  const oracle = new Oracle();
+  await fill(writer, oracle, start, 40 * 60);
+  // A reader at UTC+10: its local day runs 14:00 to 14:00 UTC.
+  const reader = new UsageHistory(kv, { utcOffsetMinutes: 600 });
+  await reader.open(start + 40 * HOUR, { readOnly: true });
+  assertEquals(reader.utcOffsetMinutes, 0);
+  const from = T0 + DAY - 10 * HOUR, to = from + DAY;
+  const got = await reader.usage(from, to);
+  assertEquals(got.gaps, []);
+  for (const [id, expected] of Object.entries(oracle.devices(from, to))) {
+    assertEquals(
+      [got.devices[id]?.up, got.devices[id]?.down],
+      [expected.up, expected.down],
+      id,
+    );
+  }
+  await assertRejects(
+    () => new UsageHistory(kv, { utcOffsetMinutes: 60 }).open(start + 41 * HOUR),
+    RangeError,
+    "rolls days up at UTC offset 0 minutes, not 60",
+  );
+  kv.close();
+});
