@@ -83,11 +83,15 @@ Deno.test("replay --data loads a capture into history, and the report's totals e
   }
 });
 
-Deno.test("report refuses a half range and a bad time with one line and status 2", async () => {
+Deno.test("report refuses a half range, a bad time or offset with one line and status 2", async () => {
   assertUserError(await sluice("report", "--from", "2017-03-12"), "--from and --to go together");
   assertUserError(
     await sluice("report", "--at", "yesterday"),
     '--at must be an ISO 8601 date or time, got "yesterday"',
   );
   assertUserError(await sluice("report", "--format", "xml"), "--format must be one of");
+  assertUserError(
+    await sluice("report", "--utc-offset", "330"),
+    '--utc-offset must be whole hours in minutes, -720 to 840, got "330"',
+  );
 });
