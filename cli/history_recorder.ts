@@ -45,7 +45,7 @@ export class HistoryRecorder {
       const apps: Record<string, [number, number]> = {};
       for (const [app, [up, down]] of u.apps) if (up + down > 0) apps[app] = [up, down];
       return {
-        deviceId: monitor.devices.id(u.device),
+        deviceId: u.id ?? monitor.devices.id(u.device),
         up: u.up,
         down: u.down,
         local: u.local,

@@ -2,7 +2,10 @@
  * The live engine: flows (named and classified), the LAN's devices, their
  * metered usage and TCP quality, on one packet path. Time is the packets'
  * own, or the clock a caller advances when the capture is quiet; each closed
- * minute is handed out for history.
+ * minute is handed out for history. When the device table is full and
+ * forgets a device to make room, the next device on its index starts from
+ * zero, and the forgotten device's bytes, those of its flows still open
+ * too, stay its own.
  *
  * @module
  */
@@ -14,8 +17,9 @@ import type { OuiTable } from "./devices/oui_table.ts";
 import type { FlowRecord } from "./flow_record.ts";
 import { FlowTracker } from "./flow_tracker.ts";
 import { DeviceQuality } from "./meter/device_quality.ts";
+import { FlowSides } from "./meter/_flow_sides.ts";
 import { TcpEvent, TcpQuality } from "./meter/tcp_quality.ts";
-import { UsageDirection, UsageMeter } from "./meter/usage_meter.ts";
+import { UsageMeter } from "./meter/usage_meter.ts";
 import type { MinuteUsage } from "./meter/usage_types.ts";
 
 /** Options for {@linkcode Monitor}. */
@@ -33,7 +37,16 @@ export interface MonitorOptions {
   idleTimeout?: number;
   /** Seconds without traffic before a device is offline (default 300). */
   offlineAfter?: number;
-  /** A minute of time closed: each device's usage in it, for history. */
+  /** Devices held at once; past it the least recently seen is forgotten (default 65,536). */
+  maxDevices?: number;
+  /**
+   * A minute of time closed: each device's usage in it, for history, by
+   * index and `id`. A device forgotten during the minute (to make room for
+   * another) comes as device -1 with its id: its bytes until then, and those
+   * its flows still open carried after; or, if it came back in the minute,
+   * they are added to its new entry. So every byte a device sent or received
+   * is in some minute, under its own id.
+   */
   onMinute?: (minuteStart: number, usage: MinuteUsage[]) => void;
   /** A flow ended, as plain data with its name and classification. */
   onFlowEnd?: (record: FlowRecord) => void;
@@ -60,8 +73,8 @@ export class Monitor {
   readonly quality = new DeviceQuality();
   readonly #tcp: TcpQuality;
   readonly #onMinute: MonitorOptions["onMinute"];
-  /** Per flow: the client's and the server's device (or a NotDevice value). */
-  readonly #side: Int32Array;
+  /** Per flow: the client's and the server's device, told apart from a device since forgotten. */
+  readonly #sides: FlowSides;
   /** Per flow and direction: bytes and packets already metered. */
   readonly #meteredBytes: Float64Array;
   readonly #meteredPackets: Float64Array;
@@ -84,6 +97,7 @@ export class Monitor {
       catalogue: options.catalogue,
       onEnd: (flow) => {
         this.#meterFlow(flow);
+        this.#sides.end(flow);
         options.onFlowEnd?.(this.tracker.record(flow));
         this.#tcp.forget(flow);
       },
@@ -92,11 +106,13 @@ export class Monitor {
       lan: options.lan,
       oui: options.oui,
       offlineAfter: options.offlineAfter,
+      maxDevices: options.maxDevices,
+      onForget: (index, id) => this.#forget(index, id),
     });
     this.meter = new UsageMeter();
     this.#tcp = new TcpQuality(capacity);
     this.#onMinute = options.onMinute;
-    this.#side = new Int32Array(capacity * 2);
+    this.#sides = new FlowSides(capacity, this.devices, this.meter);
     this.#meteredBytes = new Float64Array(capacity * 2);
     this.#meteredPackets = new Float64Array(capacity * 2);
     this.#app = new Int32Array(capacity);
@@ -177,12 +193,26 @@ export class Monitor {
     time: number,
   ): void {
     // The packet that opened the flow came from its client.
-    this.#side[flow * 2] = this.devices.resolve(data, macOffset, version, src, time);
+    this.#sides.claim(flow * 2, this.devices.resolve(data, macOffset, version, src, time));
+    // Claimed one by one: learning the server may forget the client (the table holding one).
     const dstMac = macOffset >= 6 ? macOffset - 6 : -1;
-    this.#side[flow * 2 + 1] = this.devices.resolve(data, dstMac, version, dst, time);
+    this.#sides.claim(flow * 2 + 1, this.devices.resolve(data, dstMac, version, dst, time));
     this.#meteredBytes[flow * 2] = this.#meteredBytes[flow * 2 + 1] = 0;
     this.#meteredPackets[flow * 2] = this.#meteredPackets[flow * 2 + 1] = 0;
     this.#final[flow] = 0;
+  }
+
+  /**
+   * The device table forgets device `index` (`id`) to give its index to
+   * another: its figures start again at zero for that one, and the bytes it
+   * had not yet reported go to the minute under `id`, as will those its
+   * flows still open carry.
+   */
+  #forget(index: number, id: string): void {
+    const pending = this.meter.forgetDevice(index);
+    if (pending !== null) this.#sides.forgotten.addMinute(id, pending);
+    this.quality.forgetDevice(index);
+    this.#sides.forget(index, id);
   }
 
   #closeSecond(): void {
@@ -196,6 +226,8 @@ export class Monitor {
 
   #closeMinute(minute: number): void {
     const usage = this.meter.takeMinute();
+    for (const u of usage) u.id = this.devices.id(u.device);
+    this.#sides.forgotten.takeMinute(usage);
     if (usage.length > 0) this.#onMinute?.(this.#minute * 60, usage);
     this.#minute = minute;
   }
@@ -214,29 +246,8 @@ export class Monitor {
     this.#meteredPackets[flow * 2 + 1] += downPackets;
     this.#classify(flow);
     const app = this.#app[flow], category = this.#category[flow];
-    const client = this.#side[flow * 2], server = this.#side[flow * 2 + 1];
-    const meter = this.meter;
-    if (client >= 0 && server >= 0) {
-      // LAN to LAN: local for both, counted once in the link.
-      const bytes = up + down, packets = upPackets + downPackets;
-      meter.add(client, UsageDirection.LOCAL, app, category, bytes, packets);
-      meter.add(server, UsageDirection.LOCAL, app, category, bytes, packets, false);
-    } else if (client >= 0 || server >= 0) {
-      const device = client >= 0 ? client : server, other = client >= 0 ? server : client;
-      if (other === NotDevice.NONE) {
-        // Multicast and broadcast (mDNS, SSDP, DHCP) stay on the LAN.
-        meter.add(device, UsageDirection.LOCAL, app, category, up + down, upPackets + downPackets);
-        return;
-      }
-      // A flow opened from outside (a port forward): what its client sent, the device downloaded.
-      const sent = client >= 0 ? up : down, received = client >= 0 ? down : up;
-      const sentPackets = client >= 0 ? upPackets : downPackets;
-      const receivedPackets = client >= 0 ? downPackets : upPackets;
-      if (sent > 0) meter.add(device, UsageDirection.UP, app, category, sent, sentPackets);
-      if (received > 0) {
-        meter.add(device, UsageDirection.DOWN, app, category, received, receivedPackets);
-      }
-    }
+    const time = table.lastSeen[flow];
+    this.#sides.meter(flow, app, category, up, down, upPackets, downPackets, time);
   }
 
   /** Gives the flow its app and category ids; asks again while its naming may change. */
@@ -254,22 +265,26 @@ export class Monitor {
     this.#final[flow] = namer.isNaming(flow) ? 0 : 1;
   }
 
-  /** Quality figures go to the flow's LAN devices, whichever side sent the segment. */
+  /**
+   * Quality figures go to the flow's LAN devices, whichever side sent the
+   * segment; none to a device forgotten since the flow opened (its index is
+   * another device's now).
+   */
   #quality(flow: number, event: number): void {
-    const client = this.#side[flow * 2], server = this.#side[flow * 2 + 1];
+    const sides = this.#sides, c = sides.live(flow * 2), s = sides.live(flow * 2 + 1);
     if ((event & TcpEvent.SEGMENT) !== 0) {
       const retransmit = (event & TcpEvent.RETRANSMIT) !== 0 ? 1 : 0;
-      if (client >= 0) this.quality.addSegments(client, 1, retransmit);
-      if (server >= 0) this.quality.addSegments(server, 1, retransmit);
+      if (c >= 0) this.quality.addSegments(c, 1, retransmit);
+      if (s >= 0) this.quality.addSegments(s, 1, retransmit);
     }
     if ((event & TcpEvent.HANDSHAKE) !== 0) {
-      for (let s = 0; s < 2; s++) {
-        const d = s === 0 ? client : server;
+      for (let side = 0; side < 2; side++) {
+        const d = side === 0 ? c : s, other = sides.raw(flow * 2 + 1 - side);
         if (d < 0) continue;
-        this.quality.addRtt(d, "lan", this.#tcp.lanRtt(flow, s));
-        // Between two LAN devices, neither half of the handshake crossed the WAN.
-        if ((s === 0 ? server : client) < 0) {
-          this.quality.addRtt(d, "wan", this.#tcp.wanRtt(flow, s));
+        this.quality.addRtt(d, "lan", this.#tcp.lanRtt(flow, side));
+        // Between two LAN devices (a forgotten one too), neither half of the handshake crossed the WAN.
+        if (other === NotDevice.OUTSIDE || other === NotDevice.NONE) {
+          this.quality.addRtt(d, "wan", this.#tcp.wanRtt(flow, side));
         }
       }
     }

@@ -164,10 +164,31 @@ export class DeviceTable {
     return this.#ids[index];
   }
 
-  /** Bumped each time the index is given to another device. */
+  /**
+   * Bumped each time the index is given to another device: a holder of an
+   * index keeps the generation it got with it, and an index whose generation
+   * has moved on is another device's. Cheap enough for the packet path.
+   */
   generation(index: number): number {
-    this.#check(index);
+    // The range check inline: a flow's metering asks this once per side per second.
+    if ((index >>> 0) !== index || index >= this.#count) this.#check(index);
     return this.#generation[index];
+  }
+
+  /**
+   * Traffic of the device at `time` (seconds) that did not go through
+   * {@linkcode resolve}: a flow opened earlier still carrying bytes. Moves
+   * its last-seen time on (never back) and makes it the most recently seen,
+   * so a device busy on one long flow stays online and is not the one
+   * forgotten. Allocation-free.
+   */
+  touch(index: number, time: number): void {
+    if ((index >>> 0) !== index || index >= this.#count) this.#check(index);
+    if (!(time >= 0) || time === Infinity) {
+      throw new RangeError(`touch() takes finite seconds >= 0, got ${time}`);
+    }
+    if (time > this.#last[index]) this.#last[index] = time;
+    this.#recency.touch(index);
   }
 
   /** The index of the device with this id (MAC in any case, IPv6 in any form), or -1. */

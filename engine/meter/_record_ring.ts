@@ -1,7 +1,8 @@
-// A circular log of (entry, row, up, down, local) records in numbered slots
-// (a second or a bucket each), written in slot order and freed oldest first.
+// A circular log of (entry, generation, up, down, local) records in numbered
+// slots (a second or a bucket each), written in slot order and freed oldest
+// first. The generation is the entry's row's when the record was logged.
 
-/** Numbers per record: entry, row, up, down, local. */
+/** Numbers per record: entry, row generation, up, down, local. */
 export const RECORD = 5;
 
 export class RecordRing {
@@ -43,9 +44,9 @@ export class RecordRing {
   }
 
   /** Appends a record to the slot last opened, `id`. */
-  push(id: number, entry: number, row: number, up: number, down: number, local: number): void {
+  push(id: number, entry: number, gen: number, up: number, down: number, local: number): void {
     const r = this.records, at = this.#head * RECORD;
-    r[at] = entry, r[at + 1] = row, r[at + 2] = up, r[at + 3] = down, r[at + 4] = local;
+    r[at] = entry, r[at + 1] = gen, r[at + 2] = up, r[at + 3] = down, r[at + 4] = local;
     if (++this.#head === this.size) this.#head = 0;
     this.#count++;
     this.#slotCount[id % this.#slots]++;

@@ -29,6 +29,8 @@ import type {
   WindowRates,
 } from "./usage_types.ts";
 
+const WINDOW_SECONDS = [10, 60, 300];
+
 /** What a readout needs besides the numbers. */
 export interface ReadContext {
   state: UsageState;
@@ -64,6 +66,8 @@ export function usageOf(c: ReadContext, row: number): Usage {
     totals.up += open[f], totals.down += open[f + 1], totals.local += open[f + 2];
     totals.packetsUp += ints[p], totals.packetsDown += ints[p + 1];
     totals.packetsLocal += ints[p + 2];
+    // A counter left at zero by a forgotten device, that the device now on its index never used.
+    if (up === 0 && down === 0 && local === 0) continue;
     apps.push({
       app: c.apps.name(ints[e * E_INT + E_APP]),
       category: c.categories.name(ints[e * E_INT + E_CATEGORY]),
@@ -83,6 +87,38 @@ export function usageOf(c: ReadContext, row: number): Usage {
     apps,
     categories: byCategory(apps),
   };
+}
+
+/**
+ * Up to `n` device indexes by `kind` (0 rate, 1 total, 2..4 the 10 s, 1 min
+ * and 5 min windows), largest first, lowest index first among equals;
+ * devices at zero left out.
+ */
+export function topDevices(c: ReadContext, n: number, kind: number): number[] {
+  const s = c.state, open = c.open, closed = c.closedSeconds, rows = s.rowNum;
+  const values = new Float64Array(s.rows);
+  for (let row = 1; row < s.rows; row++) {
+    const r = row * R_NUM;
+    if (kind >= 2) {
+      const window = WINDOW_SECONDS[kind - 2];
+      for (let d = 0; d < 3; d++) values[row] += windowAverage(rows, r, d, window, open, closed);
+      continue;
+    }
+    if (kind === 0 && rows[r + R_LAST_SECOND] !== open - 1) continue;
+    const at = r + (kind === 0 ? R_LAST : R_TOTAL);
+    values[row] = rows[at] + rows[at + 1] + rows[at + 2];
+  }
+  if (kind === 1) {
+    // Totals include the open second.
+    for (let i = 0; i < s.activeCount; i++) {
+      const e = s.active[i], o = e * E_FLOAT + E_OPEN;
+      values[s.eInt[e * E_INT]] += s.eOpen[o] + s.eOpen[o + 1] + s.eOpen[o + 2];
+    }
+  }
+  const devices: number[] = [];
+  for (let row = 1; row < s.rows; row++) if (values[row] > 0) devices.push(row - 1);
+  devices.sort((a, b) => values[b + 1] - values[a + 1] || a - b);
+  return devices.slice(0, n);
 }
 
 /** The window averages of the entry or row whose numbers start at `at`. */

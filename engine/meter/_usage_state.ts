@@ -56,6 +56,13 @@ export class UsageState {
   rows = 1;
   rowHead: Int32Array = new Int32Array(8).fill(NONE);
   rowNum: Float64Array = rowNumbers(new Float64Array(0), 8);
+  /**
+   * Per row: bumped when its device is forgotten and the row cleared for the
+   * next device on its index. Window log records carry the generation they
+   * were logged in, and are skipped once it has moved on: their bytes left
+   * the row's and entries' figures when it was cleared.
+   */
+  rowGen: Int32Array = new Int32Array(8);
   /** Entries in use. */
   entries = 0;
   /** Int32 and float64 views of the same 64-byte-per-entry memory. */
@@ -147,8 +154,29 @@ export class UsageState {
     if (row >= this.rowHead.length) {
       this.rowHead = growInt32(this.rowHead, row + 1, NONE);
       this.rowNum = rowNumbers(this.rowNum, this.rowHead.length);
+      this.rowGen = growInt32(this.rowGen, this.rowHead.length);
     }
     this.rows = row + 1;
+  }
+
+  /**
+   * Empties a device row for the next device on its index: its figures and
+   * its entries' (the open second's too) go to zero, and its generation
+   * moves on. The entries stay, chained and hashed, for the next device to
+   * reuse, and stay in the lists they are in, where zeros are harmless.
+   */
+  clearRow(row: number): void {
+    const num = this.eNum, ints = this.eInt, open = this.eOpen;
+    for (let e = this.rowHead[row]; e !== NONE; e = this.eNext[e]) {
+      num.fill(0, e * E_NUM, (e + 1) * E_NUM);
+      num[e * E_NUM + E_LAST_SECOND] = NaN;
+      const f = e * E_FLOAT + E_OPEN, p = e * E_INT + E_PACKETS;
+      open[f] = open[f + 1] = open[f + 2] = 0;
+      ints[p] = ints[p + 1] = ints[p + 2] = 0;
+    }
+    this.rowNum.fill(0, row * R_NUM, (row + 1) * R_NUM);
+    this.rowNum[row * R_NUM + R_LAST_SECOND] = NaN;
+    this.rowGen[row]++;
   }
 
   #create(row: number, app: number, category: number): number {

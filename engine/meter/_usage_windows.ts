@@ -9,6 +9,8 @@
 // windows); rows idle through a window cost nothing, and the logs hold 11
 // records per entry active every second, plus 31 per entry active every
 // bucket. Bytes are whole numbers, so the sums return to exactly zero.
+// A row cleared for a new device (UsageState.clearRow) skips the records
+// logged before: they carry its old generation.
 import {
   BUCKET,
   BUCKETS_1M,
@@ -72,7 +74,7 @@ export class UsageWindows {
   #closeSecond(second: number): void {
     const s = this.#s, n = s.activeCount, active = s.active, log = this.#seconds;
     log.open(second, n);
-    const ints = s.eInt, open = s.eOpen, minuteEpoch = s.minuteEpoch;
+    const ints = s.eInt, open = s.eOpen, minuteEpoch = s.minuteEpoch, rowGen = s.rowGen;
     for (let i = 0; i < n; i++) {
       const e = active[i], f = e * E_FLOAT + E_OPEN, p = e * E_INT + E_PACKETS;
       const up = open[f], down = open[f + 1], local = open[f + 2];
@@ -98,7 +100,7 @@ export class UsageWindows {
       add3(rows, r + W_BUCKET, up, down, local);
       if (row !== LINK_ROW && ints[e * E_INT + E_MINUTE] !== minuteEpoch) s.touchMinute(e);
       if (ints[e * E_INT + E_IN_BUCKET] === 0) s.inBucket(e);
-      log.push(second, e, row, up, down, local);
+      log.push(second, e, rowGen[row], up, down, local);
     }
     s.activeCount = 0;
   }
@@ -113,7 +115,7 @@ export class UsageWindows {
   #closeBucket(bucket: number): void {
     const s = this.#s, n = s.bucketCount, list = s.bucket, log = this.#buckets;
     log.open(bucket, n);
-    const ints = s.eInt, num = s.eNum, rows = s.rowNum;
+    const ints = s.eInt, num = s.eNum, rows = s.rowNum, rowGen = s.rowGen;
     for (let i = 0; i < n; i++) {
       const e = list[i], o = e * E_NUM + W_BUCKET, row = ints[e * E_INT], r = row * R_NUM;
       const up = num[o], down = num[o + 1], local = num[o + 2];
@@ -124,7 +126,7 @@ export class UsageWindows {
       add3(num, e * E_NUM + W_SUM_5M, up, down, local);
       add3(rows, r + W_SUM_1M, up, down, local);
       add3(rows, r + W_SUM_5M, up, down, local);
-      log.push(bucket, e, row, up, down, local);
+      log.push(bucket, e, rowGen[row], up, down, local);
     }
     s.bucketCount = 0;
   }
@@ -144,18 +146,24 @@ export class UsageWindows {
     log.drop(bucket - BUCKETS_5M);
   }
 
-  /** Adds (sign 1) or subtracts (-1) the records of slot `id` at `field` of their entries and rows. */
+  /**
+   * Adds (sign 1) or subtracts (-1) the records of slot `id` at `field` of
+   * their entries and rows; records from before their row was cleared are
+   * skipped, as their bytes left its figures then.
+   */
   #move(log: RecordRing, id: number, field: number, sign: number): void {
     let at = log.first(id);
     if (at < 0) return;
     const n = log.countOf(id), records = log.records, size = log.size;
-    const num = this.#s.eNum, rows = this.#s.rowNum;
+    const s = this.#s, num = s.eNum, rows = s.rowNum, ints = s.eInt, rowGen = s.rowGen;
     for (let i = 0; i < n; i++) {
-      const o = at * RECORD;
-      const up = sign * records[o + 2], down = sign * records[o + 3];
-      const local = sign * records[o + 4];
-      add3(num, records[o] * E_NUM + field, up, down, local);
-      add3(rows, records[o + 1] * R_NUM + field, up, down, local);
+      const o = at * RECORD, e = records[o], row = ints[e * E_INT];
+      if (records[o + 1] === rowGen[row]) {
+        const up = sign * records[o + 2], down = sign * records[o + 3];
+        const local = sign * records[o + 4];
+        add3(num, e * E_NUM + field, up, down, local);
+        add3(rows, row * R_NUM + field, up, down, local);
+      }
       if (++at === size) at = 0;
     }
   }

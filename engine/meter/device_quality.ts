@@ -102,6 +102,22 @@ export class DeviceQuality {
     }
   }
 
+  /**
+   * Forgets device `index`'s figures, for another device to be given the
+   * index: it reads as never seen until new samples come. RangeError for a
+   * bad index.
+   */
+  forgetDevice(index: number): void {
+    if (!Number.isInteger(index) || index < 0) {
+      throw new RangeError(`device must be an index (integer >= 0), got ${index}`);
+    }
+    if (index >= this.#devices) return;
+    // The RTT rings need no clearing: a median reads only the samples counted.
+    this.#rttCount[index * 2] = this.#rttCount[index * 2 + 1] = 0;
+    this.#totals[index * 2] = this.#totals[index * 2 + 1] = 0;
+    this.#recent.fill(0, index * 4, index * 4 + 4);
+  }
+
   /** A device's figures; nulls and zeros for a device never seen. */
   get(device: number): QualityFigures {
     if (!Number.isInteger(device) || device < 0) {

@@ -5,27 +5,19 @@
  * @module
  */
 import { Interner } from "./interner.ts";
-import { type ReadContext, usageOf } from "./_usage_readout.ts";
+import { type ReadContext, topDevices, usageOf } from "./_usage_readout.ts";
+import { pendingMinute, takeMinute } from "./_usage_minute.ts";
 import {
   E_ACTIVE,
-  E_APP,
-  E_CATEGORY,
   E_FLOAT,
   E_INT,
   E_LINK,
-  E_MINUTE_BYTES,
-  E_NUM,
   E_OPEN,
   E_PACKETS,
   LINK_ROW,
-  R_LAST,
-  R_LAST_SECOND,
-  R_NUM,
-  R_TOTAL,
   UsageState,
 } from "./_usage_state.ts";
 import { UsageWindows } from "./_usage_windows.ts";
-import { windowAverage } from "./_window_average.ts";
 import type { DeviceUsage, LinkUsage, MinuteUsage, UsageRanking } from "./usage_types.ts";
 
 /** Direction of traffic relative to a LAN device. */
@@ -47,7 +39,6 @@ export interface UsageMeterOptions {
 }
 
 const RANKINGS: readonly UsageRanking[] = ["rate", "total", "10s", "1m", "5m"];
-const WINDOW_SECONDS = [10, 60, 300];
 
 /**
  * Meters bytes per device, direction, app and category, and the link's
@@ -69,8 +60,10 @@ const WINDOW_SECONDS = [10, 60, 300];
  * Memory: about 290 bytes per counter (device, app and category seen), 200
  * per device, and 40 per record in the window logs, which hold 11 records
  * per counter active every second and 31 per counter active every bucket.
- * Device indexes must not be reused for another device: the meter keeps
- * every device's figures for its life.
+ * A device index is given to another device only after
+ * {@linkcode forgetDevice}: the new device's figures then start from zero,
+ * and it reuses the old one's counters (memory stays bounded by the devices
+ * held at once).
  *
  * @example
  * ```ts
@@ -165,6 +158,45 @@ export class UsageMeter {
     this.#count(counter, direction, bytes, packets, countInLink);
   }
 
+  /**
+   * Counts bytes and packets in the link alone, by app and category: for
+   * bytes of a device that was forgotten while its flow stayed open, which
+   * the link carried but no device held now may be given. Allocation-free.
+   */
+  addLink(
+    direction: 0 | 1 | 2,
+    app: number,
+    category: number,
+    bytes: number,
+    packets: number,
+  ): void {
+    checkCounts(direction, bytes, packets);
+    const s = this.#s, e = s.entry(LINK_ROW, app, category), ints = s.eInt;
+    if (ints[e * E_INT + E_ACTIVE] === 0) s.activate(e);
+    ints[e * E_INT + E_PACKETS + direction] += packets;
+    s.eOpen[e * E_FLOAT + E_OPEN + direction] += bytes;
+  }
+
+  /**
+   * Forgets device `index`, for another device to be given the index: its
+   * figures (totals, rate, windows, apps, the open second's bytes) go to
+   * zero, and the next device's start from there. The link keeps every byte
+   * it counted. Returns the bytes the device had not yet handed out by
+   * {@linkcode takeMinute} (the seconds closed since and the open second),
+   * for the caller to report under the device's id, or null when none.
+   * O(the device's counters); RangeError for a bad index.
+   */
+  forgetDevice(index: number): MinuteUsage | null {
+    if (!Number.isInteger(index) || index < 0 || index >= 0x7fffffff) {
+      throw new RangeError(`device must be an index (integer >= 0), got ${index}`);
+    }
+    const s = this.#s, row = index + 1;
+    if (row >= s.rows) return null;
+    const pending = pendingMinute(s, this.apps, this.categories, row);
+    s.clearRow(row);
+    return pending;
+  }
+
   #count(e: number, direction: number, bytes: number, packets: number, countInLink: boolean): void {
     const s = this.#s, ints = s.eInt, open = s.eOpen;
     if (ints[e * E_INT + E_ACTIVE] === 0) s.activate(e);
@@ -224,30 +256,7 @@ export class UsageMeter {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be an integer >= 0, got ${n}`);
     const kind = RANKINGS.indexOf(by);
     if (kind < 0) throw new TypeError(`by must be one of ${RANKINGS.join(", ")}, got ${by}`);
-    const s = this.#s, open = this.#open, closed = open - this.#first, rows = s.rowNum;
-    const values = new Float64Array(s.rows);
-    for (let row = 1; row < s.rows; row++) {
-      const r = row * R_NUM;
-      if (kind >= 2) {
-        const window = WINDOW_SECONDS[kind - 2];
-        for (let d = 0; d < 3; d++) values[row] += windowAverage(rows, r, d, window, open, closed);
-        continue;
-      }
-      if (kind === 0 && rows[r + R_LAST_SECOND] !== open - 1) continue;
-      const at = r + (kind === 0 ? R_LAST : R_TOTAL);
-      values[row] = rows[at] + rows[at + 1] + rows[at + 2];
-    }
-    if (kind === 1) {
-      // Totals include the open second.
-      for (let i = 0; i < s.activeCount; i++) {
-        const e = s.active[i], o = e * E_FLOAT + E_OPEN;
-        values[s.eInt[e * E_INT]] += s.eOpen[o] + s.eOpen[o + 1] + s.eOpen[o + 2];
-      }
-    }
-    const devices: number[] = [];
-    for (let row = 1; row < s.rows; row++) if (values[row] > 0) devices.push(row - 1);
-    devices.sort((a, b) => values[b + 1] - values[a + 1] || a - b);
-    return devices.slice(0, n);
+    return topDevices(this.#context(), n, kind);
   }
 
   /**
@@ -258,23 +267,7 @@ export class UsageMeter {
    * second's bytes go to the next take.
    */
   takeMinute(): MinuteUsage[] {
-    const s = this.#s, byRow = new Map<number, MinuteUsage>(), num = s.eNum, ints = s.eInt;
-    for (let i = 0; i < s.minuteCount; i++) {
-      const e = s.minute[i], row = ints[e * E_INT], at = e * E_NUM + E_MINUTE_BYTES;
-      const up = num[at], down = num[at + 1], local = num[at + 2];
-      num[at] = num[at + 1] = num[at + 2] = 0;
-      let m = byRow.get(row);
-      if (!m) {
-        m = { device: row - 1, up: 0, down: 0, local: 0, apps: new Map(), categories: new Map() };
-        byRow.set(row, m);
-      }
-      m.up += up, m.down += down, m.local += local;
-      addSums(m.apps, this.apps.name(ints[e * E_INT + E_APP]), up, down, local);
-      addSums(m.categories, this.categories.name(ints[e * E_INT + E_CATEGORY]), up, down, local);
-    }
-    s.minuteCount = 0;
-    s.minuteEpoch++;
-    return [...byRow.values()].sort((a, b) => a.device - b.device);
+    return takeMinute(this.#s, this.apps, this.categories);
   }
 
   #context(): ReadContext {
@@ -298,16 +291,4 @@ function checkCounts(direction: number, bytes: number, packets: number): void {
       `bytes must be >= 0 and packets an integer >= 0, got ${bytes} and ${packets}`,
     );
   }
-}
-
-function addSums(
-  map: Map<string, [number, number, number]>,
-  key: string,
-  up: number,
-  down: number,
-  local: number,
-): void {
-  const sums = map.get(key);
-  if (sums) sums[0] += up, sums[1] += down, sums[2] += local;
-  else map.set(key, [up, down, local]);
 }

@@ -58,9 +58,24 @@ export interface DeviceUsage extends Usage {
 /** The link's figures: UP and DOWN of every device, LOCAL apart. */
 export type LinkUsage = Usage;
 
-/** Bytes of one device in the seconds closed since the previous `UsageMeter.takeMinute()`. */
+/**
+ * Bytes of one device in the seconds closed since the previous
+ * `UsageMeter.takeMinute()`, or, from `UsageMeter.forgetDevice()`, those of
+ * a device being forgotten.
+ */
 export interface MinuteUsage {
+  /**
+   * The device's index; -1 in a `Monitor`'s minutes for a device forgotten
+   * during the minute, whose index went to another device (see `id`).
+   */
   device: number;
+  /**
+   * The device's id ("mac:…" or "ip:…"). `UsageMeter` knows only indexes
+   * and leaves it out; a `Monitor` sets it on every minute it hands out,
+   * while the index still means the device, and it is the only name of a
+   * forgotten one.
+   */
+  id?: string;
   up: number;
   down: number;
   local: number;

@@ -177,6 +177,31 @@ Deno.test("DeviceTable forgets the least recently seen device past maxDevices", 
   assertThrows(() => table({ maxDevices: 0 }), RangeError, "maxDevices");
 });
 
+Deno.test("DeviceTable.touch() moves lastSeen on and keeps a busy device from being forgotten", () => {
+  const forgotten: string[] = [];
+  const t = table({
+    maxDevices: 2,
+    offlineAfter: 300,
+    onForget: (_: number, id: string) => forgotten.push(id),
+  });
+  const busy = from(t, "02:00:00:00:00:0a", "192.168.1.10", 0); // opens its one long flow
+  from(t, "02:00:00:00:00:0b", "192.168.1.11", 5); // seen once
+  for (let time = 10; time <= 900; time += 10) t.touch(busy, time); // the flow's bytes, each second
+  t.touch(busy, 450); // a late report: lastSeen never goes back
+  const device = t.device(busy, 900);
+  assertEquals([device.firstSeen, device.lastSeen, device.online], [0, 900, true]);
+  assertEquals(t.device(busy, 1201).online, false);
+  // The quiet device is now the least recently seen: it goes, not the busy one.
+  from(t, "02:00:00:00:00:0c", "192.168.1.12", 901);
+  assertEquals(forgotten, ["mac:02:00:00:00:00:0b"]);
+  assertEquals(t.indexOf("mac:02:00:00:00:00:0a"), busy);
+  assertThrows(() => t.touch(2, 1), RangeError, "no device 2");
+  assertThrows(() => t.touch(-1, 1), RangeError);
+  assertThrows(() => t.touch(0.5, 1), RangeError);
+  assertThrows(() => t.touch(busy, NaN), RangeError, "touch()");
+  assertThrows(() => t.touch(busy, -1), RangeError);
+});
+
 Deno.test("DeviceTable grows past its first slots and finds every device again", () => {
   const t = table({ maxDevices: 1000 });
   const indexes = new Map<string, number>();
@@ -290,6 +315,10 @@ Deno.test("DeviceTable.id() and generation() throw a RangeError for an unknown i
   from(t, LAPTOP, "192.168.1.7");
   assertThrows(() => t.device(1, 0), RangeError, "no device 1");
   assertThrows(() => t.generation(-1), RangeError);
+  assertThrows(() => t.generation(1), RangeError, "no device 1");
+  assertThrows(() => t.generation(0.5), RangeError);
+  assertThrows(() => t.generation("0" as unknown as number), RangeError);
+  assertEquals(t.generation(0), 0);
   assertEquals(t.indexOf("nonsense"), -1);
   assertThrows(() => new DeviceTable({} as never), TypeError, "LanSubnets");
 });

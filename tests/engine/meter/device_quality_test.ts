@@ -79,3 +79,25 @@ Deno.test("DeviceQuality refuses bad sides, RTTs, counts and devices", () => {
   assertThrows(() => quality.get(-1), RangeError);
   assertEquals(quality.devices, 0);
 });
+
+Deno.test("DeviceQuality.forgetDevice() leaves the index as never seen for the next device", () => {
+  const quality = new DeviceQuality();
+  const neverSeen = quality.get(9);
+  for (const ms of [30, 40, 50]) quality.addRtt(2, "wan", ms / 1000);
+  quality.addRtt(2, "lan", 0.003);
+  quality.addSegments(2, 2 * RECENT_SEGMENTS + 10, 40);
+  quality.addRtt(3, "wan", 0.020);
+  quality.forgetDevice(2);
+  assertEquals(quality.get(2), neverSeen);
+  // The next device's samples alone: none of the old ring's RTTs in its median.
+  quality.addRtt(2, "wan", 0.100);
+  quality.addSegments(2, 10, 1);
+  const next = quality.get(2);
+  assertEquals([next.wanRttMs, next.wanRttSamples, next.lanRttMs], [100, 1, null]);
+  assertEquals([next.segments, next.retransmits, next.retransmitRate], [10, 1, 0.1]);
+  assertEquals(quality.get(3).wanRttMs, 20, "other devices keep theirs");
+  quality.forgetDevice(70); // never seen: nothing to forget
+  assertEquals(quality.devices, 4);
+  assertThrows(() => quality.forgetDevice(-1), RangeError);
+  assertThrows(() => quality.forgetDevice(1.5), RangeError);
+});

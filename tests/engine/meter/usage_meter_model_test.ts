@@ -1,6 +1,7 @@
 // UsageMeter against a plain model that keeps every second's bytes: random
-// traffic, skipped seconds and long idle gaps, checked after every tick.
-import { assertEquals } from "@std/assert";
+// traffic, skipped seconds and long idle gaps, checked after every tick; and
+// devices forgotten at random moments, their index given to a new device.
+import { assert, assertEquals } from "@std/assert";
 import { UsageMeter } from "../../../engine/meter/usage_meter.ts";
 import type { Directions, Usage } from "../../../engine/meter/usage_types.ts";
 
@@ -74,6 +75,8 @@ function expected(model: Model, key: number, open: number, first: number) {
 for (const seed of [1, 2, 3]) {
   Deno.test(`UsageMeter matches a per-second model (seed ${seed})`, () => {
     const random = mulberry32(seed);
+    const forgetting = mulberry32(seed + 100); // apart, so the traffic is the same as without
+    let forgets = 0;
     const meter = new UsageMeter();
     for (let a = 1; a < APPS; a++) meter.apps.id(`app${a}`);
     for (let c = 1; c < CATEGORIES; c++) meter.categories.id(`cat${c}`);
@@ -87,6 +90,26 @@ for (const seed of [1, 2, 3]) {
       const busy = step % 400 < 200 ? 60 : 4; // bursts that grow the log, then quiet
       const adds = Math.floor(random() * busy);
       for (let i = 0; i < adds; i++) {
+        if (forgetting() < 0.003) {
+          // Anywhere in a second: the open second's bytes are the forgotten device's too.
+          const gone = Math.floor(forgetting() * DEVICES);
+          const pending = meter.forgetDevice(gone);
+          const want = minute.get(gone);
+          assertEquals(
+            pending && [pending.device, pending.up, pending.down, pending.local],
+            want ? [gone, ...want] : null,
+            `pending bytes of device ${gone} at step ${step}`,
+          );
+          devices.delete(gone + 1);
+          totals.delete(gone + 1);
+          minute.delete(gone);
+          for (let app = 0; app < APPS; app++) {
+            for (let cat = 0; cat < CATEGORIES; cat++) {
+              entries.delete(((gone + 1) * APPS + app) * CATEGORIES + cat);
+            }
+          }
+          forgets++;
+        }
         // Low device numbers are busier, so others sit idle through whole windows.
         const device = Math.floor(random() ** 2 * DEVICES);
         const app = Math.floor(random() * APPS), cat = Math.floor(random() * CATEGORIES);
@@ -140,5 +163,6 @@ for (const seed of [1, 2, 3]) {
         minute.clear();
       }
     }
+    assert(forgets > 20, `only ${forgets} devices forgotten`);
   });
 }

@@ -1,6 +1,7 @@
 // UsageMeter: rates, windows, totals, apps, link, top and minute takes.
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { UsageDirection, UsageMeter } from "../../../engine/meter/usage_meter.ts";
+import type { MinuteUsage } from "../../../engine/meter/usage_types.ts";
 
 const { UP, DOWN, LOCAL } = UsageDirection;
 
@@ -215,7 +216,7 @@ Deno.test("UsageMeter.takeMinute() gives each active device's bytes per app and 
   meter.add(0, LOCAL, dns, net, 60, 1);
   meter.tick(1);
   meter.add(2, DOWN, yt, stream, 1000, 1); // in the open second: the next take's
-  assertEquals(meter.takeMinute(), [
+  const taken: MinuteUsage[] = [
     {
       device: 0,
       up: 0,
@@ -232,7 +233,8 @@ Deno.test("UsageMeter.takeMinute() gives each active device's bytes per app and 
       apps: new Map([["youtube", [200, 4000, 0]], ["dns", [0, 90, 0]]]),
       categories: new Map([["Streaming", [200, 4000, 0]], ["Network", [0, 90, 0]]]),
     },
-  ]);
+  ];
+  assertEquals(meter.takeMinute(), taken);
   assertEquals(meter.takeMinute(), []);
   meter.add(0, UP, yt, stream, 5, 1);
   meter.tick(70); // seconds 2..69 idle
@@ -312,4 +314,90 @@ Deno.test("UsageMeter.counter() and addTo() count as add() does, without the loo
     if (!counters.includes(i)) assertThrows(() => meter.addTo(i, UP, 1, 1), RangeError);
   }
   assertThrows(() => meter.counter(-2, a, c), RangeError);
+});
+
+Deno.test("UsageMeter.forgetDevice() hands out the device's untaken bytes and starts its index at zero", () => {
+  const { meter, ids: [[yt, stream], [dns, net]] } = meterWith(
+    ["youtube", "Streaming"],
+    ["dns", "Network"],
+  );
+  meter.tick(100);
+  meter.add(1, DOWN, yt, stream, 4000, 3);
+  meter.add(1, UP, dns, net, 60, 1);
+  meter.add(2, UP, yt, stream, 10, 1);
+  meter.tick(101);
+  assertEquals(meter.takeMinute().map((m) => m.device), [1, 2]);
+  meter.add(1, DOWN, yt, stream, 1000, 1);
+  meter.tick(102);
+  meter.add(1, DOWN, yt, stream, 500, 1); // in the open second: the device's too
+  const pending = meter.forgetDevice(1);
+  // What takeMinute() had not handed out yet, the open second included.
+  assertEquals(pending && [pending.device, pending.up, pending.down, pending.local], [
+    1,
+    0,
+    1500,
+    0,
+  ]);
+  assertEquals([...pending!.apps], [["youtube", [0, 1500, 0]]]);
+  assertEquals([...pending!.categories], [["Streaming", [0, 1500, 0]]]);
+  // Every figure of index 1 starts again; the link keeps what it counted; device 2 is untouched.
+  const zeros = { up: 0, down: 0, local: 0 };
+  const forgotten = meter.device(1);
+  assertEquals(forgotten.totals, { ...zeros, packetsUp: 0, packetsDown: 0, packetsLocal: 0 });
+  assertEquals([forgotten.rate, forgotten.apps, forgotten.categories], [zeros, [], []]);
+  assertEquals(forgotten.windows, { "10s": zeros, "1m": zeros, "5m": zeros });
+  assertEquals(meter.top(5, "total"), [2]);
+  meter.tick(103);
+  assertEquals(meter.link().totals.down, 5500);
+  assertEquals(meter.device(2).totals.up, 10);
+  // The next device on index 1: its own bytes only, through the old counters and new ones.
+  meter.add(1, UP, yt, stream, 7, 1);
+  meter.add(1, UP, 0, 0, 3, 1);
+  meter.tick(104);
+  const next = meter.device(1);
+  assertEquals([next.totals.up, next.totals.down, next.totals.packetsUp], [10, 0, 2]);
+  assertEquals(next.apps.map((a) => [a.app, a.total]), [["youtube", 7], ["unknown", 3]]);
+  assertEquals(next.rate, { up: 10, down: 0, local: 0 });
+  // As the forgotten device's seconds leave the windows, nothing is taken from the next one's.
+  for (const time of [115, 170, 420]) {
+    meter.tick(time);
+    const w = meter.device(1).windows;
+    for (const window of [w["10s"], w["1m"], w["5m"]]) {
+      assert(window.up >= 0 && window.down === 0, `at ${time}: ${JSON.stringify(w)}`);
+    }
+  }
+  assertEquals(meter.device(1).windows["5m"].up, 0);
+  assertEquals(meter.takeMinute().map((m) => [m.device, m.up, m.down]), [[1, 10, 0]]);
+  assertEquals(meter.forgetDevice(1), null, "nothing untaken");
+  assertEquals(meter.forgetDevice(50), null, "an index never added");
+  assertThrows(() => meter.forgetDevice(-1), RangeError);
+  assertThrows(() => meter.forgetDevice(0.5), RangeError);
+});
+
+Deno.test("UsageMeter.forgetDevice() leaves no empty minute for a device with nothing since", () => {
+  const { meter, ids: [[a, c]] } = meterWith(["a", "Other"]);
+  meter.tick(0);
+  meter.add(0, UP, a, c, 100, 1);
+  meter.add(1, UP, a, c, 5, 1);
+  meter.tick(1);
+  assertEquals(meter.forgetDevice(0)?.up, 100);
+  meter.tick(2);
+  assertEquals(meter.takeMinute().map((m) => [m.device, m.up]), [[1, 5]]);
+  assertEquals(meter.link().totals.up, 105);
+});
+
+Deno.test("UsageMeter.addLink() counts in the link alone", () => {
+  const { meter, ids: [[a, c]] } = meterWith(["a", "Cloud"]);
+  meter.tick(0);
+  meter.addLink(DOWN, a, c, 900, 2);
+  meter.add(0, UP, a, c, 100, 1);
+  meter.tick(1);
+  const link = meter.link();
+  assertEquals([link.totals.up, link.totals.down, link.totals.packetsDown], [100, 900, 2]);
+  assertEquals(link.rate, { up: 100, down: 900, local: 0 });
+  assertEquals(link.apps.map((x) => [x.app, x.up, x.down]), [["a", 100, 900]]);
+  assertEquals(meter.devices, 1);
+  assertEquals(meter.takeMinute().map((m) => [m.device, m.up, m.down]), [[0, 100, 0]]);
+  assertThrows(() => meter.addLink(3 as 0, a, c, 1, 1), RangeError);
+  assertThrows(() => meter.addLink(UP, a, c, -1, 1), RangeError);
 });
