@@ -12,7 +12,7 @@ import {
   UsageHistory,
 } from "../engine/history/mod.ts";
 import { intOption, parseArgs } from "./args.ts";
-import { parseByteSize } from "./byte_size.ts";
+import { parseSize } from "../engine/policy/units.ts";
 import { openStore } from "./data_store.ts";
 import { deviceIdArgument, timeOption, utcOffsetOption } from "./options.ts";
 import { formatBytes } from "./flow_text.ts";
@@ -194,7 +194,7 @@ function quotaOption(text: string, command: string): Quota {
   }
   let bytes: number;
   try {
-    bytes = parseByteSize(text.slice(0, slash));
+    bytes = parseSize(text.slice(0, slash));
   } catch (err) {
     throw new UsageError(`${command}: --quota: ${(err as Error).message}`);
   }

@@ -42,19 +42,19 @@ export function assertStringIncludes(actual: string, expected: string, msg?: str
   );
 }
 
-export function assertThrows(
+export function assertThrows<E extends Error = Error>(
   fn: () => unknown,
   // deno-lint-ignore no-explicit-any
-  ErrorClass?: new (...args: any[]) => Error,
+  ErrorClass?: new (...args: any[]) => E,
   msgIncludes?: string,
-): Error {
+): E {
   let caught: unknown;
   try {
     fn();
   } catch (err) {
     caught = err;
   }
-  return checkError(caught, ErrorClass, msgIncludes);
+  return checkError(caught, ErrorClass, msgIncludes) as E;
 }
 
 export async function assertRejects(

@@ -1,0 +1,86 @@
+/**
+ * Decisions: the changes between a device's previous and new desired state,
+ * each with the reason the new state gives. These are what the event log
+ * records and `sluice explain` shows.
+ *
+ * @module
+ */
+import type { Decision, DeviceState, Priority } from "./policy_types.ts";
+import { formatRate } from "./units.ts";
+
+const DEFAULT: Pick<DeviceState, "blocked" | "down" | "up" | "priority"> = {
+  blocked: false,
+  down: null,
+  up: null,
+  priority: "normal",
+};
+
+/**
+ * The decisions that take a device from `before` (undefined: never decided,
+ * so the default state) to `after`, at `timeMs`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * const after = {
+ *   id: "mac:02:00:00:00:00:07", blocked: false, down: 1_000_000, up: null,
+ *   priority: "normal" as const, level: "schedule" as const, ruleId: "cap",
+ *   reason: "limited to 8 Mbit/s down (rule cap)", scoped: [],
+ * };
+ * assertEquals(stateDecisions(undefined, after, 5000), [{
+ *   time: 5000, device: "mac:02:00:00:00:00:07", kind: "limit", from: "none",
+ *   to: "8 Mbit/s down", ruleId: "cap", reason: "limited to 8 Mbit/s down (rule cap)",
+ * }]);
+ * ```
+ */
+export function stateDecisions(
+  before: DeviceState | undefined,
+  after: DeviceState,
+  timeMs: number,
+): Decision[] {
+  const was = before ?? DEFAULT;
+  const out: Decision[] = [];
+  const decision = (kind: Decision["kind"], from: string, to: string): Decision => ({
+    time: timeMs,
+    device: after.id,
+    kind,
+    from,
+    to,
+    ruleId: after.ruleId,
+    reason: after.reason,
+  });
+  if (was.blocked !== after.blocked) {
+    out.push(
+      decision(
+        after.blocked ? "block" : "unblock",
+        blockText(was.blocked),
+        blockText(after.blocked),
+      ),
+    );
+  }
+  // Blocking clears the limits; that is not a decision of its own.
+  if (!after.blocked && (was.down !== after.down || was.up !== after.up)) {
+    const to = limitText(after.down, after.up);
+    out.push(decision(to === "none" ? "unlimit" : "limit", limitText(was.down, was.up), to));
+  }
+  if (was.priority !== after.priority) {
+    out.push(decision("priority", priorityText(was.priority), priorityText(after.priority)));
+  }
+  return out;
+}
+
+function blockText(blocked: boolean): string {
+  return blocked ? "blocked" : "allowed";
+}
+
+function limitText(down: number | null, up: number | null): string {
+  const sides = [
+    down !== null ? `${formatRate(down)} down` : "",
+    up !== null ? `${formatRate(up)} up` : "",
+  ].filter(Boolean);
+  return sides.length ? sides.join(", ") : "none";
+}
+
+function priorityText(p: Priority): string {
+  return p[0].toUpperCase() + p.slice(1);
+}
