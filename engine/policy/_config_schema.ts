@@ -130,6 +130,7 @@ export const policySchema = z.object({
     lowAbove: rate.optional(),
     highBelow: rate.optional(),
     confirm: z.number().int().min(1).max(3600).default(3),
+    band: z.number().min(0).lt(1).default(0.2),
     spikeSigma: z.number().positive().default(2),
     latencySensitive: z.array(name).default(["VideoCalls", "Gaming"]),
   }).strict().default({}),

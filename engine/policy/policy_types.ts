@@ -129,6 +129,13 @@ export interface AutoConfig {
   highBelow: number;
   /** Consecutive samples that must agree before a class changes; default 3. */
   confirm: number;
+  /**
+   * Hysteresis band, a fraction of each threshold (default 0.2): Low holds
+   * until the average falls to (1 - band) x lowAbove, High until it rises to
+   * (1 + band) x highBelow. Without it, an average hovering at a threshold
+   * flaps even with `confirm` samples (overlapping windows agree easily).
+   */
+  band: number;
   /** A sample above mean + `spikeSigma` standard deviations of the device's baseline is a spike. */
   spikeSigma: number;
   /** Categories whose traffic keeps High priority whatever the device's class. */
