@@ -14,11 +14,18 @@ export interface Run {
 }
 
 /** Runs `main.ts replay ...args` the way the README says to. */
-export async function sluice(
-  ...args: string[]
-): Promise<Run> {
+export function sluice(...args: string[]): Promise<Run> {
+  return sluiceWith(["--allow-ffi", "--allow-read", "--allow-env"], ["replay", ...args]);
+}
+
+/** Runs any `main.ts` command with the permissions of `deno task sluice` that files need. */
+export function sluiceCommand(...args: string[]): Promise<Run> {
+  return sluiceWith(["--allow-ffi", "--allow-read", "--allow-write", "--allow-env"], args);
+}
+
+async function sluiceWith(permissions: string[], args: string[]): Promise<Run> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-ffi", "--allow-read", "--allow-env", "main.ts", "replay", ...args],
+    args: ["run", ...permissions, "main.ts", ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",

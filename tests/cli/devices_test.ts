@@ -4,33 +4,14 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { KV_FILE } from "../../cli/data_store.ts";
 import type { Device } from "../../engine/devices/mod.ts";
 import { DeviceStore, UsageHistory, type UsageSample } from "../../engine/history/mod.ts";
-import { assertUserError, type Run } from "./_replay.ts";
+import { assertUserError, sluiceCommand } from "./_replay.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const MIN = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
 /** "Today" in these tests: Wednesday 10 January 2024, UTC. */
 const D = Date.UTC(2024, 0, 10);
 const AT = "2024-01-10T18:00";
 
-async function sluice(...args: string[]): Promise<Run> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "main.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
+const sluice = sluiceCommand;
 
 const LAPTOP = "mac:a4:83:e7:01:02:03", TV = "mac:00:00:0c:0a:0b:0c", PRINTER = "ip:192.168.1.50";
 

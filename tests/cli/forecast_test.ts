@@ -5,34 +5,15 @@ import { KV_FILE } from "../../cli/data_store.ts";
 import type { ForecastRow } from "../../cli/forecast.ts";
 import type { Device } from "../../engine/devices/mod.ts";
 import { DeviceStore, UsageHistory, type UsageSample } from "../../engine/history/mod.ts";
-import { assertUserError, type Run } from "./_replay.ts";
+import { assertUserError, sluiceCommand } from "./_replay.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const MIN = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
 /** "Today": Wednesday 10 January 2024, UTC; the forecast is made at noon. */
 const D = Date.UTC(2024, 0, 10);
 const AT = "2024-01-10T12:00";
 const PHONE = "mac:02:00:00:00:00:01", TV = "mac:02:00:00:00:00:02";
 
-async function sluice(...args: string[]): Promise<Run> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "main.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
+const sluice = sluiceCommand;
 
 const sample = (deviceId: string, bytes: number): UsageSample => ({
   deviceId,

@@ -1,21 +1,11 @@
 import { assertEquals, assertGreaterOrEqual } from "@std/assert";
-import { assertUserError, type Run } from "./_replay.ts";
+import { assertUserError, sluiceCommand } from "./_replay.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CORPUS = `${ROOT}../shared/pcap/ndpi`;
 const CAPTURE = `${CORPUS}/youtube_quic.pcap`; // a LAN phone on 192.168.1.7, March 2017
 
-async function sluice(...args: string[]): Promise<Run> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
+const sluice = sluiceCommand;
 
 async function haveCorpus(t: Deno.TestContext): Promise<boolean> {
   if (await Deno.stat(CAPTURE).then(() => true, () => false)) return true;
