@@ -6,7 +6,7 @@
  * @module
  */
 import type { Decision, DeviceState, Priority } from "./policy_types.ts";
-import { formatRate } from "./units.ts";
+import { limitText } from "./evaluate.ts";
 
 const DEFAULT: Pick<DeviceState, "blocked" | "down" | "up" | "priority"> = {
   blocked: false,
@@ -71,14 +71,6 @@ export function stateDecisions(
 
 function blockText(blocked: boolean): string {
   return blocked ? "blocked" : "allowed";
-}
-
-function limitText(down: number | null, up: number | null): string {
-  const sides = [
-    down !== null ? `${formatRate(down)} down` : "",
-    up !== null ? `${formatRate(up)} up` : "",
-  ].filter(Boolean);
-  return sides.length ? sides.join(", ") : "none";
 }
 
 function priorityText(p: Priority): string {

@@ -254,18 +254,22 @@ export function describe(a: RuleAction): string {
       return "allowed through";
     case "priority":
       return `${a.priority[0].toUpperCase()}${a.priority.slice(1)} priority`;
-    case "limit": {
-      const sides = [
-        a.down !== undefined ? `${formatRate(a.down)} down` : "",
-        a.up !== undefined ? `${formatRate(a.up)} up` : "",
-      ].filter(Boolean);
-      return `limited to ${sides.join(", ")}`;
-    }
+    case "limit":
+      return `limited to ${limitText(a.down ?? null, a.up ?? null)}`;
     case "quota":
       return `quota of ${formatSize(a.bytes)} a ${a.period}`;
     case "timeBudget":
       return `time budget of ${formatDuration(a.seconds)} a day`;
   }
+}
+
+/** Limits in words: "8 Mbit/s down, 1 Mbit/s up", or "none". */
+export function limitText(down: number | null, up: number | null): string {
+  const sides = [
+    down !== null ? `${formatRate(down)} down` : "",
+    up !== null ? `${formatRate(up)} up` : "",
+  ].filter(Boolean);
+  return sides.length ? sides.join(", ") : "none";
 }
 
 /** Whether two enforcements are the same. */

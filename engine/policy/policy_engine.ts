@@ -222,7 +222,8 @@ export class PolicyEngine {
       const a = rule.action;
       if (a.kind !== "quota" && a.kind !== "timeBudget") continue;
       if (rule.apps || rule.categories) continue; // scoped counting needs per-app seconds
-      if (rule.enabled === false || !this.#prepared.matches(rule, this.#facts(known, timeMs))) {
+      // Matching needs only the id and label; building facts (and the auto reason) is for evaluation.
+      if (rule.enabled === false || !this.#prepared.matches(rule, known)) {
         continue;
       }
       const quota = a.kind === "quota";

@@ -166,14 +166,11 @@ export function zonedToEpoch(fields: LocalFields, tz: string): number {
  * ```
  */
 export function periodStart(period: QuotaPeriod, ms: number, tz: string): number {
-  checkInstant(ms);
-  const wall = wallAt(ms, tz);
-  const date = new Date(wall);
-  const year = date.getUTCFullYear(), month = date.getUTCMonth() + 1, day = date.getUTCDate();
+  const { wall, year, month, day, hour } = wallParts(ms, tz);
   switch (period) {
     case "hour": {
       const offset = wall - ms;
-      const start = wallFrom(year, month, day, date.getUTCHours()) - offset;
+      const start = wallFrom(year, month, day, hour) - offset;
       // The offset changed within the hour: this hour began at the change.
       return offsetAt(start, tz) === offset ? start : findTransition(start, ms, tz);
     }
@@ -203,14 +200,11 @@ export function periodStart(period: QuotaPeriod, ms: number, tz: string): number
  * ```
  */
 export function periodEnd(period: QuotaPeriod, ms: number, tz: string): number {
-  checkInstant(ms);
-  const wall = wallAt(ms, tz);
-  const date = new Date(wall);
-  const year = date.getUTCFullYear(), month = date.getUTCMonth() + 1, day = date.getUTCDate();
+  const { wall, year, month, day, hour } = wallParts(ms, tz);
   switch (period) {
     case "hour": {
       const offset = wall - ms;
-      const end = wallFrom(year, month, day, date.getUTCHours() + 1) - offset;
+      const end = wallFrom(year, month, day, hour + 1) - offset;
       // The offset changes before the hour is out: the next hour starts there.
       return offsetAt(end - 1000, tz) === offset ? end : findTransition(ms, end - 1000, tz);
     }
@@ -224,4 +218,18 @@ export function periodEnd(period: QuotaPeriod, ms: number, tz: string): number {
   throw new TypeError(
     `period must be "hour", "day", "week" or "month", got ${JSON.stringify(period)}`,
   );
+}
+
+/** The wall clock of `tz` at `ms` (as a UTC-based ms value) and its calendar fields. */
+function wallParts(ms: number, tz: string) {
+  checkInstant(ms);
+  const wall = wallAt(ms, tz);
+  const date = new Date(wall);
+  return {
+    wall,
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+  };
 }
