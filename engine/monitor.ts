@@ -48,6 +48,13 @@ export interface MonitorOptions {
    * is in some minute, under its own id.
    */
   onMinute?: (minuteStart: number, usage: MinuteUsage[]) => void;
+  /**
+   * A second of time closed (`second`, epoch seconds): the meter's
+   * `closedDevices`, `closedDevice()` and `closedBytes()` read its traffic
+   * until the next. Seconds the capture skipped without traffic are not
+   * announced one by one.
+   */
+  onSecond?: (second: number) => void;
   /** A flow ended, as plain data with its name and classification. */
   onFlowEnd?: (record: FlowRecord) => void;
 }
@@ -73,6 +80,7 @@ export class Monitor {
   readonly quality = new DeviceQuality();
   readonly #tcp: TcpQuality;
   readonly #onMinute: MonitorOptions["onMinute"];
+  readonly #onSecond: MonitorOptions["onSecond"];
   /** Per flow: the client's and the server's device, told apart from a device since forgotten. */
   readonly #sides: FlowSides;
   /** Per flow and direction: bytes and packets already metered. */
@@ -112,6 +120,7 @@ export class Monitor {
     this.meter = new UsageMeter();
     this.#tcp = new TcpQuality(capacity);
     this.#onMinute = options.onMinute;
+    this.#onSecond = options.onSecond;
     this.#sides = new FlowSides(capacity, this.devices, this.meter);
     this.#meteredBytes = new Float64Array(capacity * 2);
     this.#meteredPackets = new Float64Array(capacity * 2);
@@ -166,7 +175,7 @@ export class Monitor {
     const second = Math.floor(time);
     if (second <= this.meter.second) return;
     this.#closeSecond();
-    this.meter.tick(time);
+    this.#tick(time);
     const minute = Math.floor(second / 60);
     if (this.#minute !== this.#minute) this.#minute = minute;
     else if (minute > this.#minute) this.#closeMinute(minute);
@@ -178,9 +187,17 @@ export class Monitor {
     this.#closeSecond();
     if (this.#minute === this.#minute) {
       const second = this.meter.second;
-      this.meter.tick(second + 1);
+      this.#tick(second + 1);
       this.#closeMinute(this.#minute + 1);
     }
+  }
+
+  /** Moves the meter on, and tells of the second it closed. */
+  #tick(time: number): void {
+    const closed = this.meter.closed.second;
+    this.meter.tick(time);
+    const second = this.meter.closed.second;
+    if (second !== closed && second === second) this.#onSecond?.(second);
   }
 
   #open(

@@ -197,6 +197,17 @@ export class DeviceTable {
     return key === null ? -1 : this.#byId.get(key) ?? -1;
   }
 
+  /**
+   * The device's label (the user's own name for it), or null; an IP device
+   * whose MAC is known also has the label given to its MAC.
+   */
+  label(index: number): string | null {
+    const id = this.id(index), mac = this.#mac[index];
+    return this.#labels.get(id) ??
+      (mac >= 0 && !this.#macIsId[index] ? this.#labels.get(`mac:${formatMac(mac)}`) : undefined) ??
+      null;
+  }
+
   /** Gives a device the user's own name (it beats every other), or removes it with null. */
   setLabel(id: string, label: string | null): void {
     const key = normalDeviceId(id);
@@ -271,9 +282,7 @@ export class DeviceTable {
       id,
       mac: this.#mac[d] >= 0 ? formatMac(this.#mac[d]) : null,
       addresses: this.#addresses.list(d),
-      label: this.#labels.get(id) ??
-        (this.#mac[d] >= 0 ? this.#labels.get(`mac:${formatMac(this.#mac[d])}`) : undefined) ??
-        null,
+      label: this.label(d),
       firstSeen: this.#first[d],
       lastSeen: this.#last[d],
     };

@@ -78,6 +78,10 @@ export class UsageState {
   minute: Int32Array = new Int32Array(64);
   minuteCount = 0;
   minuteEpoch = 1;
+  /** The last closed second (NaN before one), and the device rows with bytes in it. */
+  closedSecond = NaN;
+  closedRows: Int32Array = new Int32Array(8);
+  closedRowCount = 0;
   /** Entries with bytes in the current 10-second bucket. */
   bucket: Int32Array = new Int32Array(64);
   bucketCount = 0;
@@ -146,6 +150,14 @@ export class UsageState {
       this.minute = growInt32(this.minute, this.minuteCount + 1);
     }
     this.minute[this.minuteCount++] = e;
+  }
+
+  /** Lists a device row as having bytes in the second being closed. */
+  closedRow(row: number): void {
+    if (this.closedRowCount === this.closedRows.length) {
+      this.closedRows = growInt32(this.closedRows, this.closedRowCount + 1);
+    }
+    this.closedRows[this.closedRowCount++] = row;
   }
 
   /** Makes room for rows up to `row`. */

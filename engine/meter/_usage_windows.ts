@@ -74,6 +74,8 @@ export class UsageWindows {
   #closeSecond(second: number): void {
     const s = this.#s, n = s.activeCount, active = s.active, log = this.#seconds;
     log.open(second, n);
+    s.closedSecond = second;
+    s.closedRowCount = 0;
     const ints = s.eInt, open = s.eOpen, minuteEpoch = s.minuteEpoch, rowGen = s.rowGen;
     for (let i = 0; i < n; i++) {
       const e = active[i], f = e * E_FLOAT + E_OPEN, p = e * E_INT + E_PACKETS;
@@ -94,6 +96,7 @@ export class UsageWindows {
       if (rows[r + R_LAST_SECOND] !== second) {
         rows[r + R_LAST_SECOND] = second;
         rows[r + R_LAST] = rows[r + R_LAST + 1] = rows[r + R_LAST + 2] = 0;
+        if (row !== LINK_ROW) s.closedRow(row);
       }
       add3(rows, r + R_LAST, up, down, local);
       add3(rows, r + W_10S, up, down, local);

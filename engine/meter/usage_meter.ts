@@ -6,6 +6,7 @@
  */
 import { Interner } from "./interner.ts";
 import { type ReadContext, topDevices, usageOf } from "./_usage_readout.ts";
+import { ClosedSecond } from "./closed_second.ts";
 import { pendingMinute, takeMinute } from "./_usage_minute.ts";
 import {
   E_ACTIVE,
@@ -85,6 +86,8 @@ const RANKINGS: readonly UsageRanking[] = ["rate", "total", "10s", "1m", "5m"];
 export class UsageMeter {
   readonly apps: Interner;
   readonly categories: Interner;
+  /** The last closed second's bytes per device, read without allocating. */
+  readonly closed: ClosedSecond;
   readonly #s: UsageState;
   readonly #windows: UsageWindows;
   #open = NaN;
@@ -95,6 +98,7 @@ export class UsageMeter {
     this.categories = options.categories ?? new Interner("Other");
     this.#s = new UsageState(this.apps, this.categories);
     this.#windows = new UsageWindows(this.#s);
+    this.closed = new ClosedSecond(this.#s, this.apps, this.categories);
   }
 
   /** Device indexes seen so far run 0..devices - 1. */

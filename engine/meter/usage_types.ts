@@ -34,6 +34,15 @@ export interface AppUsage extends Directions {
   windows: WindowRates;
 }
 
+/** One app's bytes in one second, each way. */
+export interface ClosedAppBytes {
+  app: string;
+  category: string;
+  up: number;
+  down: number;
+  local: number;
+}
+
 /** Bytes since start of one category. */
 export interface CategoryUsage extends Directions {
   category: string;

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { Decision, DeviceState, Priority } from "./policy_types.ts";
+import type { Decision, DeviceState, Enforcement, Priority, ScopedState } from "./policy_types.ts";
 import { limitText } from "./evaluate.ts";
 
-const DEFAULT: Pick<DeviceState, "blocked" | "down" | "up" | "priority"> = {
+const DEFAULT: Enforcement = {
   blocked: false,
   down: null,
   up: null,
@@ -38,11 +38,36 @@ export function stateDecisions(
   after: DeviceState,
   timeMs: number,
 ): Decision[] {
-  const was = before ?? DEFAULT;
+  const out = changes(before ?? DEFAULT, after, after.id, timeMs);
+  // Rules about some apps or categories: each scope's state changes on its own.
+  const scopes = new Map<string, [ScopedState | undefined, ScopedState | undefined]>();
+  for (const s of before?.scoped ?? []) scopes.set(scopeKey(s), [s, undefined]);
+  for (const s of after.scoped) scopes.set(scopeKey(s), [scopes.get(scopeKey(s))?.[0], s]);
+  for (const [was, now] of scopes.values()) {
+    const scope = (now ?? was)!;
+    const to: ScopedState = now ?? { ...DEFAULT, level: "default", ruleId: null, reason: "" };
+    if (!now) to.reason = `rule ${scope.ruleId} no longer applies`;
+    for (const d of changes(was ?? DEFAULT, to, after.id, timeMs)) {
+      if (scope.apps) d.apps = scope.apps;
+      if (scope.categories) d.categories = scope.categories;
+      if (!now) d.ruleId = scope.ruleId;
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+/** The decisions from one enforcement to another, with `after`'s rule and reason. */
+function changes(
+  was: Enforcement,
+  after: Enforcement & { ruleId: string | null; reason: string },
+  device: string,
+  timeMs: number,
+): Decision[] {
   const out: Decision[] = [];
   const decision = (kind: Decision["kind"], from: string, to: string): Decision => ({
     time: timeMs,
-    device: after.id,
+    device,
     kind,
     from,
     to,
@@ -67,6 +92,11 @@ export function stateDecisions(
     out.push(decision("priority", priorityText(was.priority), priorityText(after.priority)));
   }
   return out;
+}
+
+/** A scoped state's identity: its rule and what it covers. */
+function scopeKey(s: ScopedState): string {
+  return `${s.ruleId}\u0000${s.apps?.join(",") ?? ""}\u0000${s.categories?.join(",") ?? ""}`;
 }
 
 function blockText(blocked: boolean): string {

@@ -16,9 +16,19 @@ import { AutoPriority } from "./auto_priority.ts";
 import { Baseline } from "./baseline.ts";
 import { stateDecisions } from "./decisions.ts";
 import { type DeviceFacts, evaluateDevice, PreparedPolicy } from "./evaluate.ts";
-import type { Decision, DeviceState, PolicyConfig, Rule } from "./policy_types.ts";
+import type { Decision, DeviceState, PolicyConfig } from "./policy_types.ts";
 import { nextScheduleChange } from "./schedule.ts";
-import { localTime, periodEnd, periodStart } from "./zoned_time.ts";
+import { localTime, periodEnd } from "./zoned_time.ts";
+import {
+  type AppSecond,
+  type Counter,
+  counterPeriod,
+  countSecond,
+  isCounting,
+  usedNow,
+} from "./_usage_counters.ts";
+
+export type { AppSecond, Counter };
 
 /** One device's traffic in the second just closed. */
 export interface DeviceSecond {
@@ -32,18 +42,20 @@ export interface DeviceSecond {
   /** Bytes in the second, each way (internet traffic; local is not counted). */
   down: number;
   up: number;
+  /**
+   * The same bytes by app (catalogue id) and category: needed when
+   * {@linkcode PolicyEngine.needsApps}, for quotas and time budgets of
+   * some apps or categories.
+   */
+  apps?: readonly AppSecond[];
 }
 
 /** What one second changed. */
 export interface PolicyStep {
   decisions: Decision[];
   alerts: AlertEvent[];
-}
-
-interface Counter {
-  /** Start of the period counted (epoch ms). */
-  period: number;
-  used: number;
+  /** Devices whose desired state changed in any way (its reason too), as they are now. */
+  states: DeviceState[];
 }
 
 /** Per-device state the engine keeps besides the meters. */
@@ -52,8 +64,8 @@ interface Known {
   id: string;
   name: string;
   labelled: boolean;
-  quota: Map<string, Counter>;
-  budget: Map<string, Counter>;
+  /** Quota bytes and budget seconds by rule id. */
+  counters: Map<string, Counter>;
   state: DeviceState | undefined;
 }
 
@@ -76,6 +88,8 @@ interface Known {
  * ```
  */
 export class PolicyEngine {
+  /** Whether seconds must come with their bytes by app: a quota or budget counts some apps only. */
+  readonly needsApps: boolean;
   readonly #prepared: PreparedPolicy;
   readonly #policy: PolicyConfig;
   readonly #auto: AutoPriority | null;
@@ -84,6 +98,10 @@ export class PolicyEngine {
   readonly #known = new Map<string, Known>();
   readonly #byIndex: (Known | undefined)[] = [];
   readonly #dirty = new Set<Known>();
+  /** Devices seen before (another run, or forgotten since): no new_device alert. */
+  readonly #familiar = new Set<string>();
+  /** Counters seeded for devices not seen yet, by device id. */
+  readonly #seeds = new Map<string, Map<string, Counter>>();
   #nextBoundary = -Infinity;
 
   constructor(policy: PolicyConfig) {
@@ -92,6 +110,10 @@ export class PolicyEngine {
     this.#auto = policy.auto.enabled ? new AutoPriority(policy.auto) : null;
     this.#spikes = policy.alerts.spike ? new Baseline({ sigma: policy.alerts.spike.sigma }) : null;
     this.#alerts = new AlertTracker(policy.alerts);
+    this.needsApps = policy.rules.some((r) =>
+      (r.action.kind === "quota" || r.action.kind === "timeBudget") &&
+      (r.apps !== undefined || r.categories !== undefined)
+    );
   }
 
   /** The policy in force. */
@@ -100,21 +122,38 @@ export class PolicyEngine {
   }
 
   /**
-   * Counts `bytes` already used in a quota rule's current period, or
-   * `seconds` of a time budget, from history (a restart mid-period).
+   * Counts `used` bytes of a quota rule, or seconds of a time budget,
+   * already used in the rule's period holding `nowMs` (from history, after
+   * a restart mid-period). A device not seen yet gets it when it is.
    */
   seed(deviceId: string, ruleId: string, used: number, nowMs: number): void {
     const rule = this.#policy.rules.find((r) => r.id === ruleId);
-    if (!rule || (rule.action.kind !== "quota" && rule.action.kind !== "timeBudget")) {
+    if (!rule || !isCounting(rule)) {
       throw new RangeError(`no quota or time-budget rule "${ruleId}"`);
     }
-    if (!(used >= 0)) throw new RangeError(`used must be >= 0, got ${used}`);
+    if (!(used >= 0) || used === Infinity) {
+      throw new RangeError(`used must be a number >= 0, got ${used}`);
+    }
+    const counter = { period: counterPeriod(rule, nowMs, this.#policy.timeZone), used };
     const known = this.#known.get(deviceId);
-    if (!known) throw new RangeError(`device ${deviceId} has not been seen yet`);
-    const counters = rule.action.kind === "quota" ? known.quota : known.budget;
-    const period = rule.action.kind === "quota" ? rule.action.period : "day";
-    counters.set(ruleId, { period: periodStart(period, nowMs, this.#policy.timeZone), used });
-    this.#dirty.add(known);
+    if (known) {
+      known.counters.set(ruleId, counter);
+      this.#dirty.add(known);
+    } else {
+      const seeds = this.#seeds.get(deviceId) ?? new Map<string, Counter>();
+      seeds.set(ruleId, counter);
+      this.#seeds.set(deviceId, seeds);
+    }
+  }
+
+  /** A device seen before this engine started (it is in history): it is not new when it appears. */
+  familiar(deviceId: string): void {
+    this.#familiar.add(deviceId);
+  }
+
+  /** A seen device's counters by rule id (quota bytes, budget seconds), for saving. */
+  counters(deviceId: string): ReadonlyMap<string, Readonly<Counter>> {
+    return this.#known.get(deviceId)?.counters ?? new Map();
   }
 
   /**
@@ -124,6 +163,11 @@ export class PolicyEngine {
    */
   second(timeMs: number, devices: readonly DeviceSecond[]): PolicyStep {
     if (!Number.isFinite(timeMs)) throw new RangeError(`timeMs must be finite, got ${timeMs}`);
+    if (this.needsApps && devices.some((d) => d.apps === undefined)) {
+      throw new TypeError(
+        "a quota or budget counts some apps: each device's second needs its apps",
+      );
+    }
     const alerts: AlertEvent[] = [];
     const push = (events: readonly AlertEvent[]) => {
       for (const e of events) alerts.push(e);
@@ -136,7 +180,9 @@ export class PolicyEngine {
       }
       const spike = this.#spikes ? this.#spikes.add(d.index, rate) : false;
       push(this.#alerts.rate(d.id, d.name, rate, spike, timeMs));
-      this.#count(known, d, timeMs, push);
+      if (countSecond(this.#prepared, known.counters, d, timeMs, this.#alerts, push)) {
+        this.#dirty.add(known);
+      }
     }
     if (this.#auto) {
       const changes = this.#auto.tick(timeMs);
@@ -150,14 +196,15 @@ export class PolicyEngine {
       for (const known of this.#known.values()) this.#dirty.add(known);
       this.#nextBoundary = this.#boundaryAfter(timeMs);
     }
-    const decisions: Decision[] = [];
+    const decisions: Decision[] = [], states: DeviceState[] = [];
     for (const known of this.#dirty) {
       const state = evaluateDevice(this.#prepared, this.#facts(known, timeMs), timeMs);
       for (const d of stateDecisions(known.state, state, timeMs)) decisions.push(d);
+      if (!known.state || !sameState(known.state, state)) states.push(state);
       known.state = state;
     }
     this.#dirty.clear();
-    return { decisions, alerts };
+    return { decisions, alerts, states };
   }
 
   /** A device's desired state, if it has been seen. */
@@ -193,14 +240,14 @@ export class PolicyEngine {
         id: d.id,
         name: d.name,
         labelled: d.labelled,
-        quota: new Map(),
-        budget: new Map(),
+        counters: this.#seeds.get(d.id) ?? new Map(),
         state: undefined,
       };
+      this.#seeds.delete(d.id);
       this.#known.set(d.id, known);
       this.#byIndex[d.index] = known;
       this.#dirty.add(known);
-      push(this.#alerts.newDevice(d.id, d.name, timeMs));
+      if (!this.#familiar.has(d.id)) push(this.#alerts.newDevice(d.id, d.name, timeMs));
     } else if (known.labelled !== d.labelled || known.name !== d.name) {
       known.labelled = d.labelled, known.name = d.name;
       this.#dirty.add(known);
@@ -210,56 +257,19 @@ export class PolicyEngine {
 
   #forget(known: Known, timeMs: number, push: (e: readonly AlertEvent[]) => void): void {
     this.#known.delete(known.id);
+    this.#familiar.add(known.id);
     this.#auto?.forget(known.index);
     this.#spikes?.reset(known.index);
     push(this.#alerts.forget(known.id, timeMs));
   }
 
-  /** Quota bytes and budget seconds of the second, for the rules about this device. */
-  #count(known: Known, d: DeviceSecond, timeMs: number, push: (e: readonly AlertEvent[]) => void) {
-    const tz = this.#policy.timeZone;
-    for (const rule of this.#policy.rules) {
-      const a = rule.action;
-      if (a.kind !== "quota" && a.kind !== "timeBudget") continue;
-      if (rule.apps || rule.categories) continue; // scoped counting needs per-app seconds
-      // Matching needs only the id and label; building facts (and the auto reason) is for evaluation.
-      if (rule.enabled === false || !this.#prepared.matches(rule, known)) {
-        continue;
-      }
-      const quota = a.kind === "quota";
-      const period = periodStart(quota ? a.period : "day", timeMs - 1, tz);
-      const counters = quota ? known.quota : known.budget;
-      let c = counters.get(rule.id);
-      if (!c || c.period !== period) counters.set(rule.id, c = { period, used: 0 });
-      const limit = quota ? a.bytes : a.seconds;
-      const before = c.used;
-      c.used += quota
-        ? (a.direction === "down" ? d.down : a.direction === "up" ? d.up : d.down + d.up)
-        : (d.down + d.up > 0 ? 1 : 0);
-      if (before < limit && c.used >= limit) this.#dirty.add(known);
-      push(
-        quota
-          ? this.#alerts.quota(known.id, known.name, rule.id, c.used, limit, period, timeMs)
-          : this.#alerts.timeBudget(known.id, known.name, rule.id, c.used, limit, period, timeMs),
-      );
-    }
-  }
-
   #facts(known: Known, timeMs: number): DeviceFacts {
-    const quotaUsed: Record<string, number> = {}, budgetUsed: Record<string, number> = {};
     const tz = this.#policy.timeZone;
-    for (const [id, c] of known.quota) {
-      const rule = this.#rule(id);
-      // From `timeMs` on, only the period holding it counts: at its start, a used-up quota lifts.
-      if (
-        rule?.action.kind === "quota" && c.period === periodStart(rule.action.period, timeMs, tz)
-      ) {
-        quotaUsed[id] = c.used;
-      }
-    }
-    const today = periodStart("day", timeMs, tz);
-    for (const [id, c] of known.budget) if (c.period === today) budgetUsed[id] = c.used;
-    const facts: DeviceFacts = { id: known.id, labelled: known.labelled, quotaUsed, budgetUsed };
+    const facts: DeviceFacts = {
+      id: known.id,
+      labelled: known.labelled,
+      ...usedNow(this.#prepared, known.counters, timeMs),
+    };
     if (this.#auto) {
       facts.auto = {
         priority: this.#auto.priority(known.index),
@@ -267,10 +277,6 @@ export class PolicyEngine {
       };
     }
     return facts;
-  }
-
-  #rule(id: string): Rule | undefined {
-    return this.#policy.rules.find((r) => r.id === id);
   }
 
   /** The next time any rule's schedule, manual window or quota period changes. */
@@ -291,6 +297,11 @@ export class PolicyEngine {
     }
     return next;
   }
+}
+
+/** Whether two states are the same in every field. */
+function sameState(a: DeviceState, b: DeviceState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** "14:02:11" in the policy's time zone. */

@@ -246,4 +246,7 @@ export interface Decision {
   to: string;
   ruleId: string | null;
   reason: string;
+  /** For a rule about some apps or categories: the part of the traffic decided. */
+  apps?: string[];
+  categories?: string[];
 }

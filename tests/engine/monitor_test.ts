@@ -281,3 +281,30 @@ Deno.test("Monitor: with devices forgotten all the time, every byte is in a minu
   const total = (k: number) => [...want.values()].reduce((n, sums) => n + sums[k], 0);
   assertEquals([link.up, link.down, link.local], [total(0), total(1), linkLocal]);
 });
+
+Deno.test("Monitor tells of each second as it closes, and the meter reads that second's bytes", () => {
+  const seconds: [number, [string, number, number][]][] = [];
+  const monitor: Monitor = new Monitor({
+    linkType: LinkType.EN10MB,
+    lan: new LanSubnets(["192.168.1.0/24"]),
+    onSecond: (second) => {
+      const c = monitor.meter.closed, rows: [string, number, number][] = [];
+      for (let i = 0; i < c.devices; i++) {
+        const d = c.device(i);
+        rows.push([monitor.devices.id(d), c.bytes(d, 1), c.bytes(d, 0)]);
+      }
+      seconds.push([second, rows]);
+    },
+  });
+  feed(monitor, 1000.1, frame(PHONE, ROUTER, "192.168.1.10", "8.8.8.8", 100));
+  feed(monitor, 1000.2, frame(ROUTER, PHONE, "8.8.8.8", "192.168.1.10", 300));
+  assertEquals(seconds, []);
+  feed(monitor, 1004.5, frame(LAPTOP, ROUTER, "192.168.1.11", "1.1.1.1", 64));
+  monitor.advance(1005.2); // a quiet link: the live loop moves time on
+  monitor.finish();
+  assertEquals(seconds, [
+    [1000, [[`mac:${PHONE}`, 300, 100]]],
+    [1004, [[`mac:${LAPTOP}`, 0, 64]]],
+    [1005, []],
+  ]);
+});

@@ -1,4 +1,4 @@
-import { assertEquals, assertLessOrEqual } from "@std/assert";
+import { assertEquals, assertLessOrEqual, assertThrows } from "@std/assert";
 import { parsePolicy } from "../../../engine/policy/policy_config.ts";
 import { type DeviceSecond, PolicyEngine } from "../../../engine/policy/policy_engine.ts";
 import type { Decision } from "../../../engine/policy/policy_types.ts";
@@ -123,4 +123,82 @@ Deno.test("PolicyEngine raises a new-device alert once and quota alerts at 80% a
     "started quota_reached @10",
   ]);
   assertEquals(engine.state(KID)?.blocked, true);
+});
+
+Deno.test("PolicyEngine counts a quota of some apps from those apps' bytes alone, and limits just them", () => {
+  const engine = new PolicyEngine(parsePolicy({
+    link: { down: "100Mbit", up: "20Mbit" },
+    auto: { enabled: false },
+    rules: [{
+      id: "games",
+      devices: { all: true },
+      categories: ["Gaming"],
+      action: { kind: "quota", bytes: "10MB", period: "day", then: { kind: "block" } },
+    }],
+  }));
+  assertEquals(engine.needsApps, true);
+  const second = (gaming: number): DeviceSecond => ({
+    ...kid(gaming + 3_000_000),
+    apps: [
+      { app: "steam", category: "Gaming", down: gaming, up: 0 },
+      { app: "netflix", category: "Streaming", down: 3_000_000, up: 0 },
+    ],
+  });
+  // 1 MB/s of gaming among 4 MB/s: 10 MB of games is reached at the 10th second, not the 3rd.
+  const decisions = run(engine, T0, 12, () => [second(1_000_000)]);
+  assertEquals(
+    decisions.map((d) => [d.time - T0, d.kind, d.categories, d.reason]),
+    [[10_000, "block", ["Gaming"], "blocked: quota used, 10 MB of 10 MB this day (rule games)"]],
+  );
+  assertEquals(engine.state(KID)?.blocked, false, "the rest of its traffic goes on");
+  const scoped = engine.state(KID)?.scoped ?? [];
+  assertEquals(scoped.map((s) => [s.categories, s.blocked, s.ruleId]), [[
+    ["Gaming"],
+    true,
+    "games",
+  ]]);
+  const midnight = Date.parse("2024-01-11T00:00:00Z");
+  const lifted = run(engine, midnight - 2000, 4, () => [second(0)]);
+  assertEquals(lifted.map((d) => [d.time - midnight, d.kind, d.categories, d.ruleId, d.reason]), [
+    [0, "unblock", ["Gaming"], "games", "rule games no longer applies"],
+  ]);
+  const fresh = new PolicyEngine(engine.policy);
+  run(fresh, T0, 9, () => [second(1_000_000)]);
+  assertEquals(fresh.state(KID)?.scoped, [], "9 MB of games: not yet");
+});
+
+Deno.test("PolicyEngine: a quota seeded before the device appears counts from the seed; a familiar device is not new", () => {
+  const engine = new PolicyEngine(parsePolicy({
+    link: { down: "100Mbit", up: "20Mbit" },
+    auto: { enabled: false },
+    rules: [{
+      id: "monthly",
+      devices: { device: KID },
+      action: { kind: "quota", bytes: "50GB", period: "month", then: { kind: "block" } },
+    }],
+  }));
+  engine.seed(KID, "monthly", 49_999_000_000, T0); // from history, after a restart
+  engine.familiar(KID);
+  const step = engine.second(T0 + 1000, [kid(600_000, 400_000)]);
+  assertEquals(step.decisions.map((d) => [d.kind, d.reason]), [
+    ["block", "blocked: quota used, 50 GB of 50 GB this month (rule monthly)"],
+  ]);
+  assertEquals(step.alerts.map((a) => a.alert.kind), ["quota_reached"]); // the warning was the last run's
+  assertEquals(step.states.map((s) => [s.id, s.blocked]), [[KID, true]]);
+  assertEquals(engine.counters(KID).get("monthly")?.used, 50_000_000_000);
+  // A seed for a rule that does not count, or a negative one, is refused.
+  assertThrows(
+    () => engine.seed(KID, "nope", 1, T0),
+    RangeError,
+    `no quota or time-budget rule "nope"`,
+  );
+  assertThrows(() => engine.seed(KID, "monthly", -1, T0), RangeError, "used must be a number >= 0");
+});
+
+Deno.test("PolicyEngine: each step lists the states that changed, the first evaluation of a device too", () => {
+  const engine = new PolicyEngine(parsePolicy({ link: { down: "100Mbit", up: "20Mbit" } }));
+  const first = engine.second(T0, [kid(100)]);
+  assertEquals(first.states.map((s) => [s.id, s.level, s.priority]), [[KID, "auto", "normal"]]);
+  assertEquals(first.decisions, []); // Normal is where every device starts: nothing decided
+  assertEquals(engine.second(T0 + 1000, [kid(100)]).states, []);
 });
