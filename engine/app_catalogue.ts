@@ -215,6 +215,7 @@ function withEmptyLists(data: CatalogueData): CatalogueData {
  */
 export class AppCatalogue {
   readonly #names = new Map<string, string>();
+  readonly #categoryOf = new Map<string, Category>();
   readonly #matches = new Map<string, AppMatch>();
   readonly #domains = new Map<string, AppMatch>();
   readonly #userDomains = new Map<string, AppMatch>();
@@ -266,8 +267,17 @@ export class AppCatalogue {
     this.#userCidrs.sort(longestFirst);
   }
 
+  /**
+   * The category of an app id, as a user rule, a port rule or the catalogue
+   * gives it (first given wins, in that order); null for an unknown id.
+   */
+  categoryOf(app: string): Category | null {
+    return this.#categoryOf.get(app) ?? null;
+  }
+
   /** One shared, frozen match per app, category and name. */
   #match(app: string, category: Category, name?: string): AppMatch {
+    if (!this.#categoryOf.has(app)) this.#categoryOf.set(app, category);
     const shown = this.#names.get(app) ?? name ?? app, key = `${app}\0${category}\0${shown}`;
     let match = this.#matches.get(key);
     if (!match) this.#matches.set(key, match = Object.freeze({ app, name: shown, category }));

@@ -60,7 +60,7 @@ export function stateDecisions(
 /** The decisions from one enforcement to another, with `after`'s rule and reason. */
 function changes(
   was: Enforcement,
-  after: Enforcement & { ruleId: string | null; reason: string },
+  after: Enforcement & Pick<DeviceState, "ruleId" | "reason" | "priorityBy">,
   device: string,
   timeMs: number,
 ): Decision[] {
@@ -89,7 +89,9 @@ function changes(
     out.push(decision(to === "none" ? "unlimit" : "limit", limitText(was.down, was.up), to));
   }
   if (was.priority !== after.priority) {
-    out.push(decision("priority", priorityText(was.priority), priorityText(after.priority)));
+    const d = decision("priority", priorityText(was.priority), priorityText(after.priority));
+    if (after.priorityBy) d.ruleId = after.priorityBy.ruleId, d.reason = after.priorityBy.reason;
+    out.push(d);
   }
   return out;
 }

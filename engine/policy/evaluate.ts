@@ -187,7 +187,7 @@ function decide(effects: readonly Effect[], device: DeviceFacts): DeviceState {
     scoped: [],
   };
   let blockedAt = 9, downAt = 9, upAt = 9, priorityAt = 9;
-  let decider: Effect | null = null;
+  let decider: Effect | null = null, priorityRule: Effect | null = null;
   let deciderRank = 9;
   const consider = (e: Effect, weight: number) => {
     if (weight < deciderRank) [decider, deciderRank] = [e, weight];
@@ -210,22 +210,27 @@ function decide(effects: readonly Effect[], device: DeviceFacts): DeviceState {
         upAt = rank, consider(e, 1);
       }
     } else if (a.kind === "priority" && rank < priorityAt) {
-      state.priority = a.priority, priorityAt = rank, consider(e, 2);
+      state.priority = a.priority, priorityAt = rank, priorityRule = e, consider(e, 2);
     }
   }
   // A blocked device has no traffic to limit: its limits would only be noise in decisions.
   if (state.blocked) state.down = state.up = null;
+  let priorityBy: DeviceState["priorityBy"] = undefined;
   if (device.auto && LEVEL_RANK.auto < priorityAt) {
     state.priority = device.auto.priority;
     if (deciderRank > 2) {
       return { ...state, level: "auto", reason: device.auto.reason };
     }
+    priorityBy = { ruleId: null, reason: device.auto.reason };
   }
-  const d = decider as Effect | null;
+  const d = decider as Effect | null, p = priorityRule as Effect | null;
   if (d) {
     state.level = d.level, state.ruleId = d.rule.id;
     state.reason = `${d.reason} (rule ${d.rule.id})`;
+    if (p && p !== d) priorityBy = { ruleId: p.rule.id, reason: `${p.reason} (rule ${p.rule.id})` };
   }
+  // The priority came from elsewhere than the rest: say where, for its decisions.
+  if (priorityBy) state.priorityBy = priorityBy;
   return state;
 }
 

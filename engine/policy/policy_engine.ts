@@ -16,9 +16,9 @@ import { AutoPriority } from "./auto_priority.ts";
 import { Baseline } from "./baseline.ts";
 import { stateDecisions } from "./decisions.ts";
 import { type DeviceFacts, evaluateDevice, PreparedPolicy } from "./evaluate.ts";
-import type { Decision, DeviceState, PolicyConfig } from "./policy_types.ts";
-import { nextScheduleChange } from "./schedule.ts";
-import { localTime, periodEnd } from "./zoned_time.ts";
+import type { Decision, DesiredState, DeviceState, PolicyConfig } from "./policy_types.ts";
+import { nextBoundary } from "./_policy_boundary.ts";
+import { localTime } from "./zoned_time.ts";
 import {
   type AppSecond,
   type Counter,
@@ -194,7 +194,7 @@ export class PolicyEngine {
     push(this.#alerts.tick(timeMs));
     if (timeMs >= this.#nextBoundary) {
       for (const known of this.#known.values()) this.#dirty.add(known);
-      this.#nextBoundary = this.#boundaryAfter(timeMs);
+      this.#nextBoundary = nextBoundary(this.#policy, timeMs);
     }
     const decisions: Decision[] = [], states: DeviceState[] = [];
     for (const known of this.#dirty) {
@@ -217,6 +217,17 @@ export class PolicyEngine {
     const out: DeviceState[] = [];
     for (const known of this.#known.values()) if (known.state) out.push(known.state);
     return out;
+  }
+
+  /** The desired shaper state: link, shares, latency-sensitive categories and every device's state. */
+  desired(): DesiredState {
+    const p = this.#policy;
+    return {
+      link: { ...p.link },
+      shares: { ...p.shares },
+      latencySensitive: [...p.auto.latencySensitive],
+      devices: this.states().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    };
   }
 
   /** Active alerts. */
@@ -277,25 +288,6 @@ export class PolicyEngine {
       };
     }
     return facts;
-  }
-
-  /** The next time any rule's schedule, manual window or quota period changes. */
-  #boundaryAfter(timeMs: number): number {
-    const tz = this.#policy.timeZone;
-    let next = Infinity;
-    for (const rule of this.#policy.rules) {
-      if (rule.schedule) {
-        next = Math.min(next, nextScheduleChange(rule.schedule, timeMs, tz) ?? Infinity);
-      }
-      for (const t of [rule.manual?.at, rule.manual?.until]) {
-        if (t !== undefined && t > timeMs) next = Math.min(next, t);
-      }
-      if (rule.action.kind === "quota") {
-        next = Math.min(next, periodEnd(rule.action.period, timeMs, tz));
-      }
-      if (rule.action.kind === "timeBudget") next = Math.min(next, periodEnd("day", timeMs, tz));
-    }
-    return next;
   }
 }
 

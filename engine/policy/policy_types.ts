@@ -223,6 +223,12 @@ export interface DeviceState extends Enforcement {
   ruleId: string | null;
   /** In words and figures. */
   reason: string;
+  /**
+   * Where the priority came from, when not from what `ruleId` and `reason`
+   * say (a limit rule decided the rest, the automatic class the priority);
+   * absent otherwise.
+   */
+  priorityBy?: { ruleId: string | null; reason: string };
   /** Narrower states for some apps or categories of its traffic. */
   scoped: ScopedState[];
 }
@@ -249,4 +255,17 @@ export interface Decision {
   /** For a rule about some apps or categories: the part of the traffic decided. */
   apps?: string[];
   categories?: string[];
+}
+
+/**
+ * What the shaper is to enforce: the link and its shares per class, every
+ * decided device's state, and the traffic that keeps High priority whatever
+ * its device's class (the shaper always adds DNS, NTP, SSH and ICMP).
+ */
+export interface DesiredState {
+  link: { down: number; up: number };
+  shares: Record<Priority, number>;
+  /** Categories whose traffic stays in the High class (auto.latencySensitive). */
+  latencySensitive: string[];
+  devices: DeviceState[];
 }

@@ -228,3 +228,27 @@ Deno.test("stateDecisions() names each change with the new state's reason", () =
     ["limit", "none", "2 Mbit/s down, 1 Mbit/s up"],
   ]);
 });
+
+Deno.test("a priority change keeps its own source when a limit rule decided the rest", () => {
+  const p = policy([
+    { id: "cap", devices: { device: TV }, action: { kind: "limit", down: "8Mbit" } },
+    { id: "tv-low", devices: { device: TV }, action: { kind: "priority", priority: "low" } },
+  ]);
+  const fromRule = evaluateDevice(p, { id: TV, labelled: true }, at("12:00"));
+  assertEquals([fromRule.ruleId, fromRule.priorityBy], ["cap", {
+    ruleId: "tv-low",
+    reason: "Low priority (rule tv-low)",
+  }]);
+  const p2 = policy([{
+    id: "cap",
+    devices: { device: TV },
+    action: { kind: "limit", down: "8Mbit" },
+  }]);
+  const auto = { priority: "high" as const, reason: "High since 12:00:00: quiet" };
+  const fromAuto = evaluateDevice(p2, { id: TV, labelled: true, auto }, at("12:00"));
+  const decisions = stateDecisions(undefined, fromAuto, at("12:00"));
+  assertEquals(decisions.map((d) => [d.kind, d.ruleId, d.reason]), [
+    ["limit", "cap", "limited to 8 Mbit/s down (rule cap)"],
+    ["priority", null, "High since 12:00:00: quiet"],
+  ]);
+});

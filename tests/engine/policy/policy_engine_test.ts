@@ -202,3 +202,18 @@ Deno.test("PolicyEngine: each step lists the states that changed, the first eval
   assertEquals(first.decisions, []); // Normal is where every device starts: nothing decided
   assertEquals(engine.second(T0 + 1000, [kid(100)]).states, []);
 });
+
+Deno.test("PolicyEngine.desired() gives the shaper the link, shares, latency-sensitive categories and states by device", () => {
+  const engine = new PolicyEngine(parsePolicy({
+    link: { down: "100Mbit", up: "20Mbit" },
+    auto: { enabled: false, latencySensitive: ["VideoCalls", "Gaming"] },
+    rules: [{ id: "cap", devices: { device: KID }, action: { kind: "limit", down: "8Mbit" } }],
+  }));
+  const other = { ...kid(10), index: 1, id: "mac:02:00:00:00:00:01" };
+  engine.second(T0, [kid(10), other]);
+  const desired = engine.desired();
+  assertEquals(desired.link, { down: 12_500_000, up: 2_500_000 });
+  assertEquals(desired.shares, { high: 0.5, normal: 0.35, low: 0.15 });
+  assertEquals(desired.latencySensitive, ["VideoCalls", "Gaming"]);
+  assertEquals(desired.devices.map((d) => [d.id, d.down]), [[other.id, null], [KID, 1_000_000]]);
+});
