@@ -11,6 +11,7 @@ import { FORECAST_HELP, forecastCommand } from "./cli/forecast.ts";
 import { CaptureError, LibpcapUnavailableError, libpcapVersion } from "./capture/mod.ts";
 import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
 import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
+import { EXPLAIN_HELP, explainCommand } from "./cli/explain.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
 const VERSION = "0.1.0";
@@ -25,6 +26,7 @@ Commands:
   report          rank devices and apps by usage over a day, week, month or range
   devices         list known devices; label, unlabel or forget one
   forecast        expected usage by hour of the day, and when a quota is reached
+  explain DEVICE  what the policy wants for a device, why, and its last decisions
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   devices: { help: DEVICES_HELP, run: devicesCommand },
   forecast: { help: FORECAST_HELP, run: forecastCommand },
   run: { help: RUN_HELP, run: runCommand },
+  explain: { help: EXPLAIN_HELP, run: explainCommand },
 };
 
 /** Runs the command line and returns the process exit code. */

@@ -14,6 +14,17 @@ import { Monitor } from "../engine/monitor.ts";
 import { openStore } from "./data_store.ts";
 import { HistoryRecorder } from "./history_recorder.ts";
 import { UsageError } from "./usage_error.ts";
+import {
+  type AlertEvent,
+  type Decision,
+  type DeviceState,
+  type PolicyConfig,
+  PolicyEngine,
+  PolicyFeed,
+} from "../engine/policy/mod.ts";
+import { readPolicyFile } from "./policy_file.ts";
+import { decisionLine } from "./decision_text.ts";
+import { PolicyRecorder, sortedStates } from "./policy_recorder.ts";
 
 export const REPLAY_HELP = `sluice replay FILE [options]
 
@@ -37,6 +48,10 @@ Options:
                       remote KV given as an https:// URL; see "sluice report"
   --lan CIDR,...      the LAN's subnets, for --data (default: the private
                       ranges 10/8, 172.16/12, 192.168/16, fc00::/7, link-local)
+  --policy FILE       also run the policy engine (JSON; see "Policy files" in
+                      README.md) at the capture's own timestamps: its
+                      decisions, alerts and final desired states are reported,
+                      and with --data written to the event log
   --filter BPF        only packets matching a BPF filter (tcpdump syntax)
   --top N             flows and apps shown in the tables (default 20)
   --max-flows N       flows held at once before the oldest is evicted (default 262144)
@@ -63,6 +78,10 @@ JSON fields (--json):
                       ssdpServer, userAgent, lastSeen (only the fields heard)
   decode              packets not in a flow, by reason, and flowsEvicted
   history             with --data: minutes written and LAN devices seen
+  policy              with --policy: decisions[] (time, device, kind, from, to,
+                      ruleId, reason), alerts[] (type started/updated/ended and
+                      the alert: kind, severity, device, figures, message,
+                      start, end) and states[] (each device's desired state)
 
 Exit status: 0 on success, 2 when the file is missing, not a capture or
 truncated, or the rules file is missing or wrong (one line names the field).`;
@@ -82,6 +101,8 @@ export interface ReplayReport {
   decode: DecodeCounters & { flowsEvicted: number };
   /** With --data: the minutes of usage written to history, and the LAN devices seen. */
   history?: { minutes: number; devices: number };
+  /** With --policy: what the policy engine decided, raised and wants at the end. */
+  policy?: { decisions: Decision[]; alerts: AlertEvent[]; states: DeviceState[] };
 }
 
 /** Options for {@linkcode replayFile}. */
@@ -100,6 +121,10 @@ export interface ReplayOptions {
   recorder?: HistoryRecorder;
   /** The LAN's subnets (default: the private ranges). */
   lan?: LanSubnets;
+  /** Runs the policy engine over the capture (`--policy`). */
+  policy?: PolicyConfig;
+  /** Where its decisions, alerts and states go (`--policy` with `--data`). */
+  policyRecorder?: PolicyRecorder;
 }
 
 /** Replays a capture file through the engine and returns its report. */
@@ -109,9 +134,20 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
   const catalogue = options.classify === false ? undefined : defaultCatalogue(options.userRules);
   const maxFlows = options.maxFlows ?? 262_144;
   const idleTimeout = options.idleTimeout ?? Infinity;
-  const recorder = options.recorder;
+  const recorder = options.recorder, policyRecorder = options.policyRecorder;
+  const decided: ReplayReport["policy"] = { decisions: [], alerts: [], states: [] };
+  const feed = options.policy === undefined ? undefined : new PolicyFeed(
+    new PolicyEngine(options.policy),
+    {
+      onStep: (timeMs, step) => {
+        decided.decisions.push(...step.decisions);
+        decided.alerts.push(...step.alerts);
+        policyRecorder?.step(timeMs, step);
+      },
+    },
+  );
   let tracker: FlowTracker, sink: PacketSink, monitor: Monitor | undefined;
-  if (recorder) {
+  if (recorder || feed) {
     // Into history: devices and their minutes, at the capture's own timestamps.
     monitor = new Monitor({
       linkType: source.linkType,
@@ -121,7 +157,8 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
       maxFlows,
       idleTimeout,
       onFlowEnd: (record) => flows.push(record),
-      onMinute: (start, usage) => recorder.minute(monitor!, start, usage),
+      onMinute: recorder && ((start, usage) => recorder.minute(monitor!, start, usage)),
+      onSecond: feed && ((second) => feed.second(monitor!, second)),
     });
     tracker = monitor.tracker;
     sink = monitor;
@@ -138,6 +175,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
   let started = false;
   try {
     while ((await source.read(sink)) !== END_OF_CAPTURE) {
+      await policyRecorder?.flush();
       if (!recorder || recorder.firstQueued === undefined) continue;
       if (!started) {
         await recorder.start(recorder.firstQueued, { note: `replay ${path}` });
@@ -148,12 +186,13 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
   } finally {
     source.close();
   }
+  if (monitor) monitor.finish();
   if (monitor && recorder) {
-    monitor.finish();
     const end = (monitor.meter.second || 0) * 1000;
     if (!started) await recorder.start(recorder.firstQueued ?? end, { note: `replay ${path}` });
     await recorder.stop(monitor, end, tracker.namer?.deviceHints);
-  } else tracker.table.flush();
+  } else if (!monitor) tracker.table.flush();
+  await policyRecorder?.flush();
   flows.sort((a, b) => a.firstSeen - b.firstSeen);
   const c = tracker.counters;
   const report: ReplayReport = {
@@ -166,6 +205,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     devices: tracker.namer?.deviceHints.list() ?? [],
     decode: { ...c, flowsEvicted: tracker.table.evicted },
   };
+  if (feed) report.policy = { ...decided, states: sortedStates(feed.engine.states()) };
   if (monitor && recorder) {
     report.history = { minutes: recorder.minutesWritten, devices: monitor.devices.size };
   }
@@ -178,7 +218,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     command,
     flags: ["json", "no-classify"],
-    options: ["filter", "top", "max-flows", "idle-timeout", "rules", "data", "lan"],
+    options: ["filter", "top", "max-flows", "idle-timeout", "rules", "data", "lan", "policy"],
     positionals: { min: 1, max: 1, names: "FILE" },
   });
   const maxFlows = intOption(args, "max-flows", 262_144, 1, 50_000_000, command);
@@ -189,6 +229,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const rulesPath = args.options.get("rules");
   const userRules = rulesPath === undefined ? [] : await readRulesFile(rulesPath, command);
   const lan = lanOption(args.options.get("lan"), command);
+  const policyPath = args.options.get("policy");
+  const policy = policyPath === undefined ? undefined : await readPolicyFile(policyPath, command);
   const data = args.options.get("data");
   const kv = data === undefined ? undefined : await openStore(data, command);
   let report: ReplayReport;
@@ -201,6 +243,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
       classify: !args.flags.has("no-classify"),
       recorder: kv ? new HistoryRecorder(kv) : undefined,
       lan,
+      policy,
+      policyRecorder: kv && policy ? new PolicyRecorder(kv) : undefined,
     });
   } finally {
     kv?.close();
@@ -209,6 +253,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
     writeJson(Deno.stdout, report);
   } else {
     console.log(formatFlowTable(report, top));
+    if (report.policy) {
+      const { decisions, states } = report.policy;
+      console.log(`\nPolicy: ${decisions.length} decisions, ${states.length} devices decided`);
+      for (const d of decisions) console.log(`  ${decisionLine(d)}`);
+    }
   }
   return 0;
 }

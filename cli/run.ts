@@ -15,6 +15,8 @@ import { lanOption } from "./replay.ts";
 import { ReverseDnsNames } from "./reverse_dns.ts";
 import { SystemCommandRunner } from "../shaper/mod.ts";
 import { UsageError } from "./usage_error.ts";
+import { readPolicyFile } from "./policy_file.ts";
+import { LivePolicy } from "./live_policy.ts";
 
 export const RUN_HELP = `sluice run --iface IFACE [options]
 
@@ -28,6 +30,14 @@ Options:
   --data DIR          the data directory (default ${DEFAULT_DATA}) or a KV URL
   --lan CIDR,...      the LAN's subnets (default: the interface's own subnets)
   --no-lookups        do not read the neighbour table or ask reverse DNS
+  --policy FILE       decide as well as watch: rules, automatic priorities,
+                      quotas, time budgets, schedules and alerts (JSON; see
+                      "Policy files" in README.md). Each decision and alert is
+                      printed, logged in the data directory with its reason
+                      (see "sluice explain DEVICE"), and alerts go to the
+                      policy's webhooks. Quotas count what history holds for
+                      their current period; time budgets what the last run
+                      saved. Desired states are kept for the shaper.
   -h, --help          this help
 
 Devices are named from their own traffic (DHCP, mDNS, SSDP, NetBIOS), labels
@@ -47,24 +57,29 @@ export async function runCommand(argv: string[]): Promise<number> {
   const command = "sluice run";
   const args = parseArgs(argv, {
     command,
-    options: ["iface", "filter", "data", "lan"],
+    options: ["iface", "filter", "data", "lan", "policy"],
     flags: ["no-lookups"],
   });
   const iface = args.options.get("iface");
   if (!iface) throw new UsageError(`${command}: --iface IFACE is required (see sluice interfaces)`);
   const lan = lanOption(args.options.get("lan"), command) ?? interfaceLan(iface, command);
+  const policyPath = args.options.get("policy");
+  const policy = policyPath === undefined ? undefined : await readPolicyFile(policyPath, command);
   const source = await openLive(iface, { filter: args.options.get("filter") });
   const kv = await openStore(args.options.get("data") ?? DEFAULT_DATA, command);
   const recorder = new HistoryRecorder(kv);
+  const catalogue = defaultCatalogue();
+  const deciding = policy && new LivePolicy(kv, policy);
   const monitor: Monitor = new Monitor({
     linkType: source.linkType,
     lan,
-    catalogue: defaultCatalogue(),
+    catalogue,
     oui: defaultOui(),
     onMinute: (start, usage) => {
       recorder.minute(monitor, start, usage);
       console.log(minuteLine(monitor, start));
     },
+    onSecond: deciding && ((second) => deciding.feed.second(monitor, second)),
   });
   const lookups = args.flags.has("no-lookups") ? undefined : new DeviceLookups({
     labels: new DeviceStore(kv),
@@ -84,6 +99,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
   try {
     await recorder.start(wallClock.now() * 1000, { interface: iface });
+    const seeded = await deciding?.start(recorder.history, wallClock.now() * 1000, catalogue);
+    if (seeded) console.error(`sluice run: policy ${policyPath}: ${seeded}`);
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
     let lastSave = wallClock.now();
     lookups?.refresh(monitor.devices, lastSave);
@@ -92,6 +109,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       if (got === END_OF_CAPTURE) break;
       if (got === 0) monitor.advance(wallClock.now()); // a quiet link still closes its minutes
       await recorder.flush();
+      await deciding?.flush();
       if (wallClock.now() - lastSave >= 60) {
         lastSave = wallClock.now();
         await recorder.saveDevices(
@@ -101,13 +119,17 @@ export async function runCommand(argv: string[]): Promise<number> {
           lookups?.extra,
         );
         lookups?.refresh(monitor.devices, lastSave); // beside the loop: not awaited
+        await deciding?.saveCounters(lastSave * 1000);
       }
     }
     // What the kernel captured before Ctrl-C still counts: drain it.
     for (let drained = 0; drained < 64 && (await source.read(monitor)) > 0; drained++) {
       await recorder.flush();
+      await deciding?.flush();
     }
     monitor.finish();
+    const webhooks = await deciding?.stop(wallClock.now() * 1000);
+    if (webhooks) console.error(`sluice run: ${webhooks}`);
     await lookups?.settled();
     await recorder.stop(
       monitor,

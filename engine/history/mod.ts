@@ -13,7 +13,8 @@
  *
  * Key spaces: `usage`, `usage-by-time`, `usage-minutes`, `usage-done`,
  * `usage-state` (usage history, laid out in `_usage_store.ts`); `devices`,
- * `device-labels`; `config`; `events`; `sessions`, `session-state`.
+ * `device-labels`; `config`; `events`; `sessions`, `session-state`; `policy-states`,
+ * `policy-counters` (the policy engine's desired states and quota counters).
  *
  * Usage values are plain data, bytes: `{ up, down, local, apps }` where
  * `apps` maps an app id to `[up, down]`, unclassified traffic under
@@ -99,3 +100,4 @@ export {
 export { type MonitoringSession, SessionLog, type SessionTotals } from "./session_log.ts";
 export { type DeviceEntry, type DeviceRecord, DeviceStore } from "./device_store.ts";
 export { type ConfigRevision, ConfigStore, type ConfigStoreOptions } from "./config_store.ts";
+export { PolicyStateStore, type StoredCounters, type StoredState } from "./policy_state_store.ts";

@@ -1,0 +1,33 @@
+// Reads a policy file (JSON) for a command: every problem is one line
+// naming the file and the field, and a policy with any problem is refused.
+import { parsePolicy, type PolicyConfig, PolicyConfigError } from "../engine/policy/mod.ts";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * Reads and checks `path`; a {@linkcode UsageError} of one line:
+ * `sluice run: policy home.json: rules[1].action.down: "fast" is not a rate ... (and 2 more)`.
+ */
+export async function readPolicyFile(path: string, command: string): Promise<PolicyConfig> {
+  const fail = (problem: string) => new UsageError(`${command}: policy ${path}: ${problem}`);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable) throw err;
+    if (err instanceof Deno.errors.NotFound) throw fail("no such file");
+    if (err instanceof Deno.errors.IsADirectory) throw fail("not a file");
+    throw fail((err as Error).message.split("\n")[0]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (err) {
+    throw fail(`not JSON (${(err as Error).message.replace(/\s*\n\s*/g, " ")})`);
+  }
+  try {
+    return parsePolicy(value);
+  } catch (err) {
+    if (err instanceof PolicyConfigError) throw fail(err.message);
+    throw err;
+  }
+}
