@@ -2,6 +2,7 @@
 // naming the file and the field, and a policy with any problem is refused.
 import { parsePolicy, type PolicyConfig, PolicyConfigError } from "../engine/policy/mod.ts";
 import { UsageError } from "./usage_error.ts";
+import { readUserFile } from "./user_file.ts";
 
 /**
  * Reads and checks `path`; a {@linkcode UsageError} of one line:
@@ -9,15 +10,7 @@ import { UsageError } from "./usage_error.ts";
  */
 export async function readPolicyFile(path: string, command: string): Promise<PolicyConfig> {
   const fail = (problem: string) => new UsageError(`${command}: policy ${path}: ${problem}`);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotCapable) throw err;
-    if (err instanceof Deno.errors.NotFound) throw fail("no such file");
-    if (err instanceof Deno.errors.IsADirectory) throw fail("not a file");
-    throw fail((err as Error).message.split("\n")[0]);
-  }
+  const text = await readUserFile(path, fail);
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));

@@ -1,5 +1,6 @@
 import { type UserRule, validateUserRules } from "../engine/app_catalogue.ts";
 import { UsageError } from "./usage_error.ts";
+import { readUserFile } from "./user_file.ts";
 
 /**
  * Reads a user rules file's text: `{ "rules": [ ... ] }`, each rule exactly
@@ -46,15 +47,7 @@ export function parseRulesFile(text: string): UserRule[] {
  */
 export async function readRulesFile(path: string, command: string): Promise<UserRule[]> {
   const fail = (problem: string) => new UsageError(`${command}: rules ${path}: ${problem}`);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotCapable) throw err;
-    if (err instanceof Deno.errors.NotFound) throw fail("no such file");
-    if (err instanceof Deno.errors.IsADirectory) throw fail("not a file");
-    throw fail(oneLine((err as Error).message));
-  }
+  const text = await readUserFile(path, fail);
   try {
     return parseRulesFile(text);
   } catch (err) {
