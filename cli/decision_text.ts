@@ -1,20 +1,34 @@
-// Decisions and alerts as lines for a terminal: `sluice replay` and
-// `sluice run` print them as they come.
+// Decisions, alerts and their times in words: one wording for what
+// `sluice run` and `sluice replay` print, what the event log keeps and what
+// `sluice explain` shows.
 import type { AlertEvent, Decision } from "../engine/policy/mod.ts";
 
-/** "2024-01-10 20:00:00 UTC" for epoch ms. */
-export function utcText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+/** "2024-01-10 20:00:00 UTC", or "2024-01-10 21:00:00 +01:00" at another offset. */
+export function timeText(ms: number, offsetMinutes = 0): string {
+  const text = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19).replace("T", " ");
+  if (offsetMinutes === 0) return `${text} UTC`;
+  const abs = Math.abs(offsetMinutes), two = (n: number) => String(n).padStart(2, "0");
+  return `${text} ${offsetMinutes < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
+/** "limit (Gaming): none → 8 Mbit/s down". */
+export function decisionText(d: Decision): string {
+  const scope = [...d.apps ?? [], ...d.categories ?? []];
+  const part = scope.length > 0 ? ` (${scope.join(", ")})` : "";
+  return `${d.kind}${part}: ${d.from} → ${d.to}`;
+}
+
+/** "quota_reached started: …". */
+export function alertText(e: AlertEvent): string {
+  return `${e.alert.kind} ${e.type}: ${e.alert.message}`;
 }
 
 /** "2024-01-10 20:00:00 UTC mac:… limit: none → 8 Mbit/s down — limited to … (rule cap)". */
 export function decisionLine(d: Decision): string {
-  const scope = [...d.apps ?? [], ...d.categories ?? []];
-  const part = scope.length > 0 ? ` (${scope.join(", ")})` : "";
-  return `${utcText(d.time)} ${d.device} ${d.kind}${part}: ${d.from} → ${d.to} — ${d.reason}`;
+  return `${timeText(d.time)} ${d.device} ${decisionText(d)} — ${d.reason}`;
 }
 
 /** "2024-01-10 20:00:00 UTC alert quota_reached started: …". */
 export function alertLine(e: AlertEvent, timeMs: number): string {
-  return `${utcText(timeMs)} alert ${e.alert.kind} ${e.type}: ${e.alert.message}`;
+  return `${timeText(timeMs)} alert ${alertText(e)}`;
 }

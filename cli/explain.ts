@@ -5,8 +5,9 @@ import {
   PolicyStateStore,
   type StoredState,
 } from "../engine/history/mod.ts";
-import type { DeviceState, Enforcement, ScopedState } from "../engine/policy/mod.ts";
-import { limitText } from "../engine/policy/mod.ts";
+import type { Enforcement, ScopedState } from "../engine/policy/mod.ts";
+import { limitText, priorityText } from "../engine/policy/mod.ts";
+import { timeText } from "./decision_text.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { deviceIdArgument, integer, utcOffsetOption } from "./options.ts";
@@ -133,21 +134,10 @@ export function explanationText(e: Explanation, offsetMinutes: number): string {
 function enforcementText(s: Enforcement): string {
   if (s.blocked) return "blocked";
   const limits = limitText(s.down, s.up);
-  const priority = `${s.priority[0].toUpperCase()}${s.priority.slice(1)} priority`;
+  const priority = `${priorityText(s.priority)} priority`;
   return limits === "none" ? `not limited, ${priority}` : `limited to ${limits}, ${priority}`;
 }
 
-function scopeText(s: ScopedState | DeviceState): string {
-  const scoped = s as ScopedState;
-  return [...scoped.apps ?? [], ...scoped.categories ?? []].join(", ");
-}
-
-/** "2024-01-10 20:00:00 UTC", or "+01:00" for another offset. */
-function timeText(ms: number, offsetMinutes: number): string {
-  const text = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19).replace("T", " ");
-  if (offsetMinutes === 0) return `${text} UTC`;
-  const sign = offsetMinutes < 0 ? "-" : "+", abs = Math.abs(offsetMinutes);
-  return `${text} ${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${
-    String(abs % 60).padStart(2, "0")
-  }`;
+function scopeText(s: ScopedState): string {
+  return [...s.apps ?? [], ...s.categories ?? []].join(", ");
 }

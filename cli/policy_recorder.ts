@@ -4,24 +4,17 @@
 // feed hands steps over synchronously; the recorder queues them and writes
 // between capture batches, like the history recorder.
 import { EventLog, type HistoryEvent, PolicyStateStore } from "../engine/history/mod.ts";
-import type {
-  AlertEvent,
-  Decision,
-  DeviceState,
-  PolicyEngine,
-  PolicyStep,
-} from "../engine/policy/mod.ts";
+import type { AlertEvent, Decision, PolicyEngine, PolicyStep } from "../engine/policy/mod.ts";
 import type { WebhookSender } from "./webhook_sender.ts";
+import { alertText, decisionText } from "./decision_text.ts";
 
 /** A decision as an event: "limit: none → 8 Mbit/s down". */
 export function decisionEvent(d: Decision): HistoryEvent {
-  const scope = [...d.apps ?? [], ...d.categories ?? []];
-  const part = scope.length > 0 ? ` (${scope.join(", ")})` : "";
   return {
     time: d.time,
     kind: "policy",
     device: d.device,
-    message: `${d.kind}${part}: ${d.from} → ${d.to}`,
+    message: decisionText(d),
     reason: d.reason,
     data: d,
   };
@@ -32,7 +25,7 @@ export function alertEvent(e: AlertEvent, timeMs: number): HistoryEvent {
   const event: HistoryEvent = {
     time: timeMs,
     kind: "alert",
-    message: `${e.alert.kind} ${e.type}: ${e.alert.message}`,
+    message: alertText(e),
     data: e,
   };
   if (e.alert.device !== null) event.device = e.alert.device;
@@ -87,9 +80,4 @@ export class PolicyRecorder {
     }
     if (all.size > 0) await this.states.putCounters(all, timeMs);
   }
-}
-
-/** States as plain data for a report: sorted by device. */
-export function sortedStates(states: readonly DeviceState[]): DeviceState[] {
-  return [...states].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -24,7 +24,7 @@ import {
 } from "../engine/policy/mod.ts";
 import { readPolicyFile } from "./policy_file.ts";
 import { decisionLine } from "./decision_text.ts";
-import { PolicyRecorder, sortedStates } from "./policy_recorder.ts";
+import { PolicyRecorder } from "./policy_recorder.ts";
 
 export const REPLAY_HELP = `sluice replay FILE [options]
 
@@ -205,7 +205,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     devices: tracker.namer?.deviceHints.list() ?? [],
     decode: { ...c, flowsEvicted: tracker.table.evicted },
   };
-  if (feed) report.policy = { ...decided, states: sortedStates(feed.engine.states()) };
+  if (feed) report.policy = { ...decided, states: feed.engine.desired().devices };
   if (monitor && recorder) {
     report.history = { minutes: recorder.minutesWritten, devices: monitor.devices.size };
   }

@@ -49,9 +49,8 @@ export interface MonitorOptions {
    */
   onMinute?: (minuteStart: number, usage: MinuteUsage[]) => void;
   /**
-   * A second of time closed (`second`, epoch seconds): the meter's
-   * `closedDevices`, `closedDevice()` and `closedBytes()` read its traffic
-   * until the next. Seconds the capture skipped without traffic are not
+   * A second of time closed (`second`, epoch seconds): `meter.closed`
+   * reads its traffic until the next. Seconds the capture skipped without traffic are not
    * announced one by one.
    */
   onSecond?: (second: number) => void;

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Decision, DeviceState, Enforcement, Priority, ScopedState } from "./policy_types.ts";
-import { limitText } from "./evaluate.ts";
+import type { Decision, DeviceState, Enforcement, ScopedState } from "./policy_types.ts";
+import { limitText, priorityText } from "./evaluate.ts";
 
 const DEFAULT: Enforcement = {
   blocked: false,
@@ -103,8 +103,4 @@ function scopeKey(s: ScopedState): string {
 
 function blockText(blocked: boolean): string {
   return blocked ? "blocked" : "allowed";
-}
-
-function priorityText(p: Priority): string {
-  return p[0].toUpperCase() + p.slice(1);
 }

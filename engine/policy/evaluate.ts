@@ -226,12 +226,17 @@ function decide(effects: readonly Effect[], device: DeviceFacts): DeviceState {
   const d = decider as Effect | null, p = priorityRule as Effect | null;
   if (d) {
     state.level = d.level, state.ruleId = d.rule.id;
-    state.reason = `${d.reason} (rule ${d.rule.id})`;
-    if (p && p !== d) priorityBy = { ruleId: p.rule.id, reason: `${p.reason} (rule ${p.rule.id})` };
+    state.reason = ruleReason(d);
+    if (p && p !== d) priorityBy = { ruleId: p.rule.id, reason: ruleReason(p) };
   }
   // The priority came from elsewhere than the rest: say where, for its decisions.
   if (priorityBy) state.priorityBy = priorityBy;
   return state;
+}
+
+/** "limited to 8 Mbit/s down (rule cap)". */
+function ruleReason(e: Effect): string {
+  return `${e.reason} (rule ${e.rule.id})`;
 }
 
 function scopedState(e: Effect): ScopedState {
@@ -243,7 +248,7 @@ function scopedState(e: Effect): ScopedState {
     priority: one.priority,
     level: e.level,
     ruleId: e.rule.id,
-    reason: `${e.reason} (rule ${e.rule.id})`,
+    reason: ruleReason(e),
   };
   if (e.rule.apps) out.apps = e.rule.apps;
   if (e.rule.categories) out.categories = e.rule.categories;
@@ -258,7 +263,7 @@ export function describe(a: RuleAction): string {
     case "allow":
       return "allowed through";
     case "priority":
-      return `${a.priority[0].toUpperCase()}${a.priority.slice(1)} priority`;
+      return `${priorityText(a.priority)} priority`;
     case "limit":
       return `limited to ${limitText(a.down ?? null, a.up ?? null)}`;
     case "quota":
@@ -275,6 +280,11 @@ export function limitText(down: number | null, up: number | null): string {
     up !== null ? `${formatRate(up)} up` : "",
   ].filter(Boolean);
   return sides.length ? sides.join(", ") : "none";
+}
+
+/** A priority in words: "High", "Normal", "Low". */
+export function priorityText(p: Priority): string {
+  return p[0].toUpperCase() + p.slice(1);
 }
 
 /** Whether two enforcements are the same. */

@@ -41,6 +41,7 @@ export {
   evaluateDevice,
   limitText,
   PreparedPolicy,
+  priorityText,
 } from "./evaluate.ts";
 export { stateDecisions } from "./decisions.ts";
 export {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Monitor } from "../monitor.ts";
-import type { AppSecond, DeviceSecond, PolicyEngine, PolicyStep } from "./policy_engine.ts";
+import type { DeviceSecond, PolicyEngine, PolicyStep } from "./policy_engine.ts";
 
 /** Options for {@linkcode PolicyFeed}. */
 export interface PolicyFeedOptions {
@@ -105,7 +105,7 @@ export class PolicyFeed {
         down,
         up,
       };
-      if (this.engine.needsApps) d.apps = appsOf(closed.apps(index));
+      if (this.engine.needsApps) d.apps = closed.apps(index);
       out.push(d);
     }
     return out;
@@ -115,8 +115,4 @@ export class PolicyFeed {
     const step = this.engine.second(timeMs, devices);
     if (step.decisions.length + step.alerts.length > 0) this.#onStep?.(timeMs, step);
   }
-}
-
-function appsOf(apps: readonly { app: string; category: string; down: number; up: number }[]) {
-  return apps.map((a): AppSecond => ({ app: a.app, category: a.category, down: a.down, up: a.up }));
 }
