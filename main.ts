@@ -12,6 +12,7 @@ import { CaptureError, LibpcapUnavailableError, libpcapVersion } from "./capture
 import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
 import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
 import { EXPLAIN_HELP, explainCommand } from "./cli/explain.ts";
+import { OVERRIDE_HELP, overrideCommand } from "./cli/override.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
 const VERSION = "0.1.0";
@@ -27,6 +28,7 @@ Commands:
   devices         list known devices; label, unlabel or forget one
   forecast        expected usage by hour of the day, and when a quota is reached
   explain DEVICE  what the policy wants for a device, why, and its last decisions
+  override DEVICE ACTION  block, limit, prioritise or allow a device now, for a while
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   forecast: { help: FORECAST_HELP, run: forecastCommand },
   run: { help: RUN_HELP, run: runCommand },
   explain: { help: EXPLAIN_HELP, run: explainCommand },
+  override: { help: OVERRIDE_HELP, run: overrideCommand },
 };
 
 /** Runs the command line and returns the process exit code. */

@@ -1,7 +1,7 @@
-// Decisions, alerts and their times in words: one wording for what
-// `sluice run` and `sluice replay` print, what the event log keeps and what
-// `sluice explain` shows.
-import type { AlertEvent, Decision } from "../engine/policy/mod.ts";
+// Decisions, alerts, overrides and their times in words: one wording for
+// what `sluice run` and `sluice replay` print, what the event log keeps and
+// what `sluice explain` and `sluice override` show.
+import { type AlertEvent, type Decision, describe, type Rule } from "../engine/policy/mod.ts";
 
 /** "2024-01-10 20:00:00 UTC", or "2024-01-10 21:00:00 +01:00" at another offset. */
 export function timeText(ms: number, offsetMinutes = 0): string {
@@ -31,4 +31,18 @@ export function decisionLine(d: Decision): string {
 /** "2024-01-10 20:00:00 UTC alert quota_reached started: …". */
 export function alertLine(e: AlertEvent, timeMs: number): string {
   return `${timeText(timeMs)} alert ${alertText(e)}`;
+}
+
+/** "manual-3: TV (mac:…) blocked (youtube), from … until …, by alice". */
+export function overrideText(rule: Rule, offset: number, label?: string | null): string {
+  const d = rule.devices;
+  const who = "device" in d ? (label ? `${label} (${d.device})` : d.device) : JSON.stringify(d);
+  const scope = [...rule.apps ?? [], ...rule.categories ?? []];
+  const m = rule.manual!;
+  return `${rule.id}: ${who} ${describe(rule.action)}` +
+    (scope.length ? ` (${scope.join(", ")})` : "") +
+    `, from ${timeText(m.at, offset)} ${
+      m.until === undefined ? "until cleared" : `until ${timeText(m.until, offset)}`
+    }` +
+    (m.by ? `, by ${m.by}` : "");
 }

@@ -2,15 +2,17 @@ import {
   DeviceStore,
   EventLog,
   type LoggedEvent,
+  OverrideStore,
   PolicyStateStore,
   type StoredState,
 } from "../engine/history/mod.ts";
-import type { Enforcement, ScopedState } from "../engine/policy/mod.ts";
+import type { Enforcement, Rule, ScopedState } from "../engine/policy/mod.ts";
 import { limitText, priorityText } from "../engine/policy/mod.ts";
-import { timeText } from "./decision_text.ts";
+import { overrideText, timeText } from "./decision_text.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
-import { deviceIdArgument, integer, utcOffsetOption } from "./options.ts";
+import { integer, utcOffsetOption } from "./options.ts";
+import { resolveDevice } from "./device_name.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { UsageError } from "./usage_error.ts";
 import { writeJson } from "./write_json.ts";
@@ -20,7 +22,8 @@ export const EXPLAIN_HELP = `sluice explain DEVICE [options]
 Says what the policy wants for a device and why: its desired state (blocked,
 download and upload limits, priority), the rule or automatic class behind it
 with its figures, the same for any of its apps or categories a rule narrows
-to, then its last decisions and alerts, newest first, each with its reason.
+to, its manual overrides, then its last decisions and alerts, newest first,
+each with its reason.
 
 DEVICE is "mac:aa:bb:cc:dd:ee:ff" or "ip:ADDRESS", a bare MAC or IP address,
 or a device's label (as set with "sluice devices label").
@@ -33,7 +36,8 @@ Options:
   --last N            decisions and alerts shown (default 10, at most 1000)
   --utc-offset MIN    minutes east of UTC to show times in (default 0: UTC)
   --json              one JSON document: device, label, state ({time, state}
-                      or null), decisions[] and alerts[] (events as logged)
+                      or null), decisions[] and alerts[] (events as logged),
+                      overrides[] (its manual overrides not yet ended)
   -h, --help          this help
 
 Exit status: 0 on success (also when nothing is known of the device), 2 for a
@@ -46,6 +50,8 @@ export interface Explanation {
   state: StoredState | null;
   decisions: LoggedEvent[];
   alerts: LoggedEvent[];
+  /** Its manual overrides in force or waiting (see "sluice override"). */
+  overrides: Rule[];
 }
 
 /** `sluice explain`: returns the exit code. */
@@ -62,6 +68,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
     throw new UsageError(`${command}: --last must be 1 to 1000, got ${last}`);
   }
   const offset = utcOffsetOption(args, command);
+  const nowMs = Date.now();
   const kv = await openStore(args.options.get("data") ?? DEFAULT_DATA, command);
   let explanation: Explanation;
   try {
@@ -74,6 +81,10 @@ export async function explainCommand(argv: string[]): Promise<number> {
       state: await new PolicyStateStore(kv).state(device),
       decisions: (await events.list({ device, kind: "policy", limit: last })).events,
       alerts: (await events.list({ device, kind: "alert", limit: last })).events,
+      overrides: (await new OverrideStore(kv).list()).filter((r) =>
+        "device" in r.devices && r.devices.device === device &&
+        (r.manual?.until ?? Infinity) > nowMs
+      ),
     };
   } finally {
     kv.close();
@@ -81,30 +92,6 @@ export async function explainCommand(argv: string[]): Promise<number> {
   if (args.flags.has("json")) writeJson(Deno.stdout, explanation);
   else console.log(explanationText(explanation, offset));
   return 0;
-}
-
-/** An id as typed, or a label (any case) of a stored device. */
-async function resolveDevice(text: string, devices: DeviceStore, command: string): Promise<string> {
-  try {
-    return deviceIdArgument(text, "DEVICE", command);
-  } catch {
-    const wanted = text.trim().toLowerCase();
-    const labelled = Object.entries(await devices.labels()).filter(([, label]) =>
-      label.toLowerCase() === wanted
-    );
-    if (labelled.length === 1) return labelled[0][0];
-    if (labelled.length > 1) {
-      throw new UsageError(
-        `${command}: several devices are labelled "${text}": ${
-          labelled.map(([id]) => id).join(", ")
-        }`,
-      );
-    }
-    throw new UsageError(
-      `${command}: DEVICE must be a MAC or IP address, "mac:..." or "ip:...", or a device's ` +
-        `label; no device is labelled "${text}"`,
-    );
-  }
 }
 
 /** The explanation in words. */
@@ -122,6 +109,8 @@ export function explanationText(e: Explanation, offsetMinutes: number): string {
       lines.push(`  ${scopeText(scoped)}: ${enforcementText(scoped)}, because ${scoped.reason}`);
     }
   }
+  if (e.overrides.length) lines.push("", "Manual overrides (see sluice override):");
+  for (const o of e.overrides) lines.push(`  ${overrideText(o, offsetMinutes)}`);
   lines.push("", e.decisions.length ? "Last decisions, newest first:" : "No decisions logged.");
   for (const d of e.decisions) {
     lines.push(`  ${when(d.time)}  ${d.message}`, `      ${d.reason ?? ""}`);

@@ -1,10 +1,15 @@
 // The policy engine in a live run: fed by the monitor each second, its
 // decisions and alerts printed and written to KV, alerts to webhooks,
-// counters saved once a minute, and seeded at start from what the store
-// remembers.
+// counters saved once a minute, seeded at start from what the store
+// remembers, and manual overrides picked up from the store as they are set.
 import type { AppCatalogue } from "../engine/app_catalogue.ts";
-import type { UsageHistory } from "../engine/history/mod.ts";
-import { type PolicyConfig, PolicyEngine, PolicyFeed } from "../engine/policy/mod.ts";
+import { OverrideStore, type UsageHistory } from "../engine/history/mod.ts";
+import {
+  OVERRIDE_ID_PREFIX,
+  type PolicyConfig,
+  PolicyEngine,
+  PolicyFeed,
+} from "../engine/policy/mod.ts";
 import { alertLine, decisionLine } from "./decision_text.ts";
 import { PolicyRecorder } from "./policy_recorder.ts";
 import { seedPolicy } from "./policy_seed.ts";
@@ -17,9 +22,15 @@ export class LivePolicy {
   readonly recorder: PolicyRecorder;
   readonly webhooks: WebhookSender | undefined;
   readonly #kv: Deno.Kv;
+  readonly #overrides: OverrideStore;
+  readonly #print: (line: string) => void;
+  /** The overrides' version last loaded; undefined before the first load. */
+  #overridesVersion: string | null | undefined = undefined;
 
   constructor(kv: Deno.Kv, policy: PolicyConfig, print: (line: string) => void = console.log) {
     this.#kv = kv;
+    this.#overrides = new OverrideStore(kv);
+    this.#print = print;
     this.engine = new PolicyEngine(policy);
     this.webhooks = policy.webhooks.length > 0 ? new WebhookSender(policy.webhooks) : undefined;
     this.recorder = new PolicyRecorder(kv, { webhooks: this.webhooks });
@@ -45,8 +56,25 @@ export class LivePolicy {
       nowMs,
       (app) => catalogue.categoryOf(app),
     );
-    return `${this.engine.policy.rules.length} rules; ${s.familiar} known devices, ` +
+    const overrides = await this.checkOverrides();
+    return `${this.engine.policy.rules.length - overrides} rules and ${overrides} overrides; ` +
+      `${s.familiar} known devices, ` +
       `${s.quotas} quota counts from history, ${s.budgets} time budgets from the last run`;
+  }
+
+  /**
+   * Loads the manual overrides again if they changed since the last look
+   * (one KV read when they did not); they apply from the engine's next
+   * second. Returns how many are in force or waiting to be.
+   */
+  async checkOverrides(): Promise<number> {
+    const version = await this.#overrides.version();
+    if (version !== this.#overridesVersion) {
+      this.#overridesVersion = version;
+      const refused = this.engine.setOverrides(await this.#overrides.list());
+      for (const r of refused) this.#print(`override ${r.path}: ${r.message}; not applied`);
+    }
+    return this.engine.policy.rules.filter((r) => r.id.startsWith(OVERRIDE_ID_PREFIX)).length;
   }
 
   /** Writes what the feed queued. */

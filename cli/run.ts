@@ -38,6 +38,8 @@ Options:
                       policy's webhooks. Quotas count what history holds for
                       their current period; time budgets what the last run
                       saved. Desired states are kept for the shaper.
+                      Overrides set with "sluice override" (or the web UI)
+                      apply within a second or two.
   -h, --help          this help
 
 Devices are named from their own traffic (DHCP, mDNS, SSDP, NetBIOS), labels
@@ -102,7 +104,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const seeded = await deciding?.start(recorder.history, wallClock.now() * 1000, catalogue);
     if (seeded) console.error(`sluice run: policy ${policyPath}: ${seeded}`);
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
-    let lastSave = wallClock.now();
+    let lastSave = wallClock.now(), lastOverrides = lastSave;
     lookups?.refresh(monitor.devices, lastSave);
     while (!stopping) {
       const got = await source.read(monitor);
@@ -110,6 +112,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       if (got === 0) monitor.advance(wallClock.now()); // a quiet link still closes its minutes
       await recorder.flush();
       await deciding?.flush();
+      if (deciding && wallClock.now() - lastOverrides >= 1) {
+        lastOverrides = wallClock.now();
+        await deciding.checkOverrides();
+      }
       if (wallClock.now() - lastSave >= 60) {
         lastSave = wallClock.now();
         await recorder.saveDevices(

@@ -101,3 +101,4 @@ export { type MonitoringSession, SessionLog, type SessionTotals } from "./sessio
 export { type DeviceEntry, type DeviceRecord, DeviceStore } from "./device_store.ts";
 export { type ConfigRevision, ConfigStore, type ConfigStoreOptions } from "./config_store.ts";
 export { PolicyStateStore, type StoredCounters, type StoredState } from "./policy_state_store.ts";
+export { MAX_OVERRIDES, type NewOverride, OverrideStore } from "./override_store.ts";

@@ -2,7 +2,7 @@
 // "10m") become bytes/s, bytes and seconds here, so everything past parsing
 // works in plain numbers. Cross-field checks (unique ids, groups that exist,
 // schedules) are in policy_config.ts, after the shape is known to be right.
-import { z } from "zod";
+import { z, type ZodIssue } from "zod";
 import { normalDeviceId } from "../devices/mod.ts";
 import {
   ALERT_KINDS,
@@ -159,6 +159,21 @@ export const policySchema = z.object({
 /** The parsed, unit-converted file, before cross-field checks. */
 export type PolicyInput = z.output<typeof policySchema>;
 
+/** One parsed rule, before cross-field checks. */
+export type RuleInput = z.output<typeof ruleSchema>;
+
 // The schema's action output must be a RuleAction; this fails to compile if they drift apart.
 const _actionMatches: (a: z.output<typeof action>) => RuleAction = (a) => a;
 void _actionMatches;
+
+/** A zod issue as a field path ("rules[2].action.down") and a message. */
+export function schemaIssue(i: ZodIssue): { path: string; message: string } {
+  const path = i.path.map((p, n) => typeof p === "number" ? `[${p}]` : n === 0 ? p : `.${p}`)
+    .join("");
+  let message = i.message;
+  if (i.code === "unrecognized_keys") {
+    message = `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  if (i.code === "invalid_type" && i.received === "undefined") message = "is required";
+  return { path, message };
+}

@@ -104,3 +104,8 @@ function scopeKey(s: ScopedState): string {
 function blockText(blocked: boolean): string {
   return blocked ? "blocked" : "allowed";
 }
+
+/** Whether two states are the same in every field. */
+export function sameState(a: DeviceState, b: DeviceState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -8,8 +8,9 @@
  * (not limited, Normal). Each setting (blocked, download limit, upload
  * limit, priority) is decided by the highest level with a rule in force
  * that sets it; rules at the same level combine strictly (a block wins, the
- * lower limit wins, the first-listed priority wins). Rules limited to apps
- * or categories decide only for that part of the device's traffic.
+ * lower limit wins, the first-listed priority wins), except overrides: the
+ * latest decides. Rules limited to apps or categories decide only for that
+ * part of the device's traffic.
  *
  * @module
  */
@@ -130,9 +131,26 @@ export function evaluateDevice(
     LEVEL_RANK[a.level] - LEVEL_RANK[b.level] ||
     (a.level === "manual" ? (b.rule.manual?.at ?? 0) - (a.rule.manual?.at ?? 0) : 0)
   );
-  const state = decide(effects, device);
+  const state = decide(latestOverrides(effects), device);
   state.scoped = state.blocked ? [] : scoped;
   return state;
+}
+
+/**
+ * Of a device's overrides (sorted latest first) only the latest decides its
+ * access (block, allow or limit) and the latest priority one its priority:
+ * a newer override replaces an older, which shows again when it ends.
+ */
+function latestOverrides(effects: Effect[]): Effect[] {
+  let access = false, priority = false;
+  return effects.filter((e) => {
+    if (e.level !== "manual") return true;
+    const forPriority = e.action.kind === "priority";
+    if (forPriority ? priority : access) return false;
+    if (forPriority) priority = true;
+    else access = true;
+    return true;
+  });
 }
 
 function effectOf(rule: Rule, device: DeviceFacts): Effect | null {

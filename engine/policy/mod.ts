@@ -6,7 +6,8 @@
  *
  * - {@linkcode parsePolicy} checks a policy file's JSON field by field.
  * - {@linkcode PolicyEngine} decides second by second; {@linkcode PolicyFeed}
- *   feeds it from a `Monitor`.
+ *   feeds it from a `Monitor`; {@linkcode PolicyEngine.setOverrides} takes
+ *   manual overrides ({@linkcode parseOverride}) while it runs.
  * - {@linkcode evaluateDevice} is the pure evaluator (precedence: manual >
  *   block > schedule > quota > auto > default).
  *
@@ -26,6 +27,13 @@
  */
 export { type ConfigIssue, parsePolicy, PolicyConfigError } from "./policy_config.ts";
 export * from "./policy_types.ts";
+export {
+  OVERRIDE_ID_PREFIX,
+  OVERRIDE_KINDS,
+  parseOverride,
+  type WithOverrides,
+  withOverrides,
+} from "./override.ts";
 export {
   type AppSecond,
   type Counter,

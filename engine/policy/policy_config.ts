@@ -6,10 +6,9 @@
  *
  * @module
  */
-import type { ZodIssue } from "zod";
-import { policySchema } from "./_config_schema.ts";
+import { policySchema, schemaIssue } from "./_config_schema.ts";
 import type { PolicyConfig, Rule } from "./policy_types.ts";
-import { checkSchedule } from "./schedule.ts";
+import { checkRule } from "./_rule_check.ts";
 import { checkTimeZone } from "./zoned_time.ts";
 
 /** One problem: where (`rules[2].action.down`) and what. */
@@ -53,7 +52,7 @@ export class PolicyConfigError extends Error {
  */
 export function parsePolicy(value: unknown): PolicyConfig {
   const parsed = policySchema.safeParse(value);
-  if (!parsed.success) throw new PolicyConfigError(parsed.error.issues.map(issue));
+  if (!parsed.success) throw new PolicyConfigError(parsed.error.issues.map(schemaIssue));
   const input = parsed.data;
   const issues: ConfigIssue[] = [];
   try {
@@ -82,16 +81,7 @@ export function parsePolicy(value: unknown): PolicyConfig {
       issues.push({ path: `${at}.id`, message: `"${rule.id}" is also the id of rules[${before}]` });
     }
     seen.set(rule.id, i);
-    if ("group" in rule.devices && !(rule.devices.group in input.groups)) {
-      issues.push({ path: `${at}.devices.group`, message: `no group "${rule.devices.group}"` });
-    }
-    if (rule.schedule) issues.push(...checkSchedule(rule.schedule, `${at}.schedule`));
-    if (rule.manual?.until !== undefined && rule.manual.until <= rule.manual.at) {
-      issues.push({ path: `${at}.manual.until`, message: "must be after manual.at" });
-    }
-    if (rule.action.kind === "allow" && !rule.manual) {
-      issues.push({ path: `${at}.action.kind`, message: '"allow" is for manual overrides only' });
-    }
+    issues.push(...checkRule(rule, at, input.groups));
   });
   if (issues.length > 0) throw new PolicyConfigError(issues);
   const { sustained, spike } = input.alerts;
@@ -117,17 +107,6 @@ export function parsePolicy(value: unknown): PolicyConfig {
     },
     webhooks: input.webhooks,
   };
-}
-
-function issue(i: ZodIssue): ConfigIssue {
-  const path = i.path.map((p, n) => typeof p === "number" ? `[${p}]` : n === 0 ? p : `.${p}`)
-    .join("");
-  let message = i.message;
-  if (i.code === "unrecognized_keys") {
-    message = `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}`;
-  }
-  if (i.code === "invalid_type" && i.received === "undefined") message = "is required";
-  return { path, message };
 }
 
 function round(n: number): number {

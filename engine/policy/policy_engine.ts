@@ -14,11 +14,13 @@
 import { type AlertEvent, AlertTracker } from "./alert_tracker.ts";
 import { AutoPriority } from "./auto_priority.ts";
 import { Baseline } from "./baseline.ts";
-import { stateDecisions } from "./decisions.ts";
+import { sameState, stateDecisions } from "./decisions.ts";
 import { type DeviceFacts, evaluateDevice, PreparedPolicy } from "./evaluate.ts";
-import type { Decision, DesiredState, DeviceState, PolicyConfig } from "./policy_types.ts";
+import type { Decision, DesiredState, DeviceState, PolicyConfig, Rule } from "./policy_types.ts";
+import { withOverrides } from "./override.ts";
+import type { ConfigIssue } from "./policy_config.ts";
 import { nextBoundary } from "./_policy_boundary.ts";
-import { localTime } from "./zoned_time.ts";
+import { clockText } from "./zoned_time.ts";
 import {
   type AppSecond,
   type Counter,
@@ -90,8 +92,10 @@ interface Known {
 export class PolicyEngine {
   /** Whether seconds must come with their bytes by app: a quota or budget counts some apps only. */
   readonly needsApps: boolean;
-  readonly #prepared: PreparedPolicy;
-  readonly #policy: PolicyConfig;
+  /** The policy as configured; #policy adds the manual overrides to it. */
+  readonly #base: PolicyConfig;
+  #prepared: PreparedPolicy;
+  #policy: PolicyConfig;
   readonly #auto: AutoPriority | null;
   readonly #spikes: Baseline | null;
   readonly #alerts: AlertTracker;
@@ -105,7 +109,7 @@ export class PolicyEngine {
   #nextBoundary = -Infinity;
 
   constructor(policy: PolicyConfig) {
-    this.#policy = policy;
+    this.#base = this.#policy = policy;
     this.#prepared = new PreparedPolicy(policy);
     this.#auto = policy.auto.enabled ? new AutoPriority(policy.auto) : null;
     this.#spikes = policy.alerts.spike ? new Baseline({ sigma: policy.alerts.spike.sigma }) : null;
@@ -116,9 +120,23 @@ export class PolicyEngine {
     );
   }
 
-  /** The policy in force. */
+  /** The policy in force: as configured, then the manual overrides that fit it. */
   get policy(): PolicyConfig {
     return this.#policy;
+  }
+
+  /**
+   * Replaces the manual overrides (set while running, from the CLI or UI):
+   * every device is evaluated again at the next second. Returns why any
+   * override was refused; the others apply.
+   */
+  setOverrides(overrides: readonly Rule[]): ConfigIssue[] {
+    const { policy, refused } = withOverrides(this.#base, overrides);
+    this.#policy = policy;
+    this.#prepared = new PreparedPolicy(policy);
+    for (const known of this.#known.values()) this.#dirty.add(known);
+    this.#nextBoundary = -Infinity;
+    return refused;
   }
 
   /**
@@ -289,16 +307,4 @@ export class PolicyEngine {
     }
     return facts;
   }
-}
-
-/** Whether two states are the same in every field. */
-function sameState(a: DeviceState, b: DeviceState): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** "14:02:11" in the policy's time zone. */
-function clockText(ms: number, tz: string): string {
-  const t = localTime(ms, tz);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
 }

@@ -106,6 +106,13 @@ export function localTime(ms: number, tz: string): LocalTime {
   };
 }
 
+/** "14:02:11": the time of day in `tz`, for reasons and messages. */
+export function clockText(ms: number, tz: string): string {
+  const t = localTime(ms, tz);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
+}
+
 /**
  * The instant at which the clock of `tz` reads the local time `fields`.
  * A time skipped by a spring-forward gap gives the first instant after the

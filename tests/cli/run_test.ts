@@ -46,15 +46,23 @@ async function withClient(fn: (gw: string, ns: string, data: string) => Promise<
   }
 }
 
+/** The run's standard output so far, and a wait for a line to appear in it. */
+interface RunOutput {
+  text(): string;
+  /** Resolves with the first line matching `pattern`; rejects if the run ends first. */
+  line(pattern: RegExp): Promise<string>;
+}
+
 /**
  * Runs `sluice run --iface gw --data data ...extra` until it captures, then
- * `during()`, then Ctrl-C; returns its exit code, stdout and stderr.
+ * `during(output)`, then Ctrl-C; returns its exit code, stdout and stderr.
+ * A run still going after 60 s is killed, so a wait that is never met fails.
  */
 async function runWhile(
   gw: string,
   data: string,
   extra: string[],
-  during: () => Promise<void>,
+  during: (output: RunOutput) => Promise<void>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts", "run", "--iface", gw, "--data", data, "--lan", "10.88.0.0/24"]
@@ -64,23 +72,61 @@ async function runWhile(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const stdout = new Response(child.stdout).text();
+  const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  let out = "", ended = false;
+  const waiters = new Set<() => void>();
+  const reading = (async () => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      out += chunk;
+      for (const wake of waiters) wake();
+    }
+    ended = true;
+    for (const wake of waiters) wake();
+  })();
+  const output: RunOutput = {
+    text: () => out,
+    line: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = out.split("\n").find((l) => pattern.test(l));
+          if (found === undefined && !ended) return;
+          waiters.delete(check);
+          if (found !== undefined) resolve(found);
+          else reject(new Error(`sluice run ended without a line matching ${pattern}:\n${out}`));
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
   const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let said = "";
-  while (!said.includes("Ctrl-C stops")) {
-    const { value, done } = await stderr.read();
-    if (done) throw new Error(`sluice run ended before capturing: ${said}`);
-    said += value;
+  try {
+    while (!said.includes("Ctrl-C stops")) {
+      const { value, done } = await stderr.read();
+      if (done) throw new Error(`sluice run ended before capturing: ${said}`);
+      said += value;
+    }
+    await during(output);
+    child.kill("SIGINT");
+    for (;;) {
+      const { value, done } = await stderr.read();
+      if (done) break;
+      said += value;
+    }
+    const status = await child.status;
+    await reading;
+    return { code: status.code, stdout: out, stderr: said };
+  } catch (err) {
+    try {
+      child.kill("SIGKILL"); // a failed wait must not leave the run behind
+    } catch { /* already ended */ }
+    await child.status;
+    await reading;
+    await stderr.cancel();
+    throw err;
+  } finally {
+    clearTimeout(guard);
   }
-  await during();
-  child.kill("SIGINT");
-  for (;;) {
-    const { value, done } = await stderr.read();
-    if (done) break;
-    said += value;
-  }
-  const status = await child.status;
-  return { code: status.code, stdout: await stdout, stderr: said };
 }
 
 /** 10 echo requests of 1000 bytes from the client: 1042-byte frames each way. */
@@ -179,7 +225,7 @@ Deno.test({
         );
         const run = await runWhile(gw, data, ["--policy", policy], () => ping(ns));
         assertEquals(run.code, 0, run.stderr);
-        assertStringIncludes(run.stderr, `sluice run: policy ${policy}: 1 rules;`);
+        assertStringIncludes(run.stderr, `sluice run: policy ${policy}: 1 rules and 0 overrides;`);
         // 5 replies of 1042 bytes pass 5000: one block, printed as it is decided, at the end
         // of the second that crossed (its figure is the replies up to then: 5 to 10 of them).
         const used = /quota used, (5\.21|6\.25|7\.29|8\.34|9\.38|10\.4) kB of 5 kB down this day/;
@@ -218,5 +264,64 @@ Deno.test({
     } finally {
       await server.shutdown();
     }
+  },
+});
+
+Deno.test({
+  name:
+    "sluice override while sluice run --policy runs: the block applies within seconds with its reason, and clearing it lifts it",
+  ignore: skipUnless(available, what),
+  async fn() {
+    requireSystem(available, what);
+    await withClient(async (gw, ns, data) => {
+      const policy = `${data}/policy.json`;
+      await Deno.writeTextFile(
+        policy,
+        JSON.stringify({ link: { down: "100Mbit", up: "20Mbit" }, auto: { enabled: false } }),
+      );
+      const device = `mac:${CLIENT_MAC}`;
+      let setAt = 0;
+      const run = await runWhile(gw, data, ["--policy", policy], async (output) => {
+        await ping(ns); // the device is seen: its state is decided from then on
+        const set = await sluiceCommand(
+          "override",
+          CLIENT_MAC,
+          "block",
+          "--for",
+          "1h",
+          "--by",
+          "tester",
+          "--json",
+          "--data",
+          data,
+        );
+        assertEquals(set.code, 0, set.stderr);
+        setAt = JSON.parse(set.stdout).manual.at;
+        const blocked = await output.line(/ block: allowed → blocked — manual blocked by tester/);
+        assertStringIncludes(blocked, device);
+        const cleared = await sluiceCommand("override", "clear", CLIENT_MAC, "--data", data);
+        assertEquals(cleared.stdout.trim(), "cleared 1 override: manual-1", cleared.stderr);
+        await output.line(/ unblock: blocked → allowed — no rule applies/);
+      });
+      assertEquals(run.code, 0, run.stderr);
+      assertStringIncludes(run.stderr, "0 rules and 0 overrides;");
+      const kv = await Deno.openKv(`${data}/sluice.kv`);
+      try {
+        const events = (await new EventLog(kv).list({ kind: "policy", device })).events;
+        assertEquals(events.map((e) => e.message), [
+          "unblock: blocked → allowed",
+          "block: allowed → blocked",
+        ]);
+        const block = events[1];
+        assertMatch(
+          block.reason ?? "",
+          /^manual blocked by tester until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(rule manual-1\)$/,
+        );
+        // Decided at the end of an engine second once the running loop had seen it.
+        assert(block.time >= setAt, `decided at ${block.time}, set at ${setAt}`);
+      } finally {
+        kv.close();
+      }
+    });
   },
 });
