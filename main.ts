@@ -13,6 +13,7 @@ import { INTERFACES_HELP, interfacesCommand } from "./cli/interfaces.ts";
 import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
 import { EXPLAIN_HELP, explainCommand } from "./cli/explain.ts";
 import { OVERRIDE_HELP, overrideCommand } from "./cli/override.ts";
+import { SHAPER_HELP, shaperCommand } from "./cli/shaper_command.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
 const VERSION = "0.1.0";
@@ -29,6 +30,7 @@ Commands:
   forecast        expected usage by hour of the day, and when a quota is reached
   explain DEVICE  what the policy wants for a device, why, and its last decisions
   override DEVICE ACTION  block, limit, prioritise or allow a device now, for a while
+  shaper status|reset  what the shaper applied on an interface; remove all of it
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, Command> = {
   run: { help: RUN_HELP, run: runCommand },
   explain: { help: EXPLAIN_HELP, run: explainCommand },
   override: { help: OVERRIDE_HELP, run: overrideCommand },
+  shaper: { help: SHAPER_HELP, run: shaperCommand },
 };
 
 /** Runs the command line and returns the process exit code. */

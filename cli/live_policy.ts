@@ -5,6 +5,7 @@
 import type { AppCatalogue } from "../engine/app_catalogue.ts";
 import { OverrideStore, type UsageHistory } from "../engine/history/mod.ts";
 import {
+  type AlertEvent,
   OVERRIDE_ID_PREFIX,
   type PolicyConfig,
   PolicyEngine,
@@ -75,6 +76,13 @@ export class LivePolicy {
       for (const r of refused) this.#print(`override ${r.path}: ${r.message}; not applied`);
     }
     return this.engine.policy.rules.filter((r) => r.id.startsWith(OVERRIDE_ID_PREFIX)).length;
+  }
+
+  /** Alerts from outside the engine's seconds (the shaper's failures): printed, logged, sent. */
+  alerts(events: readonly AlertEvent[], timeMs: number): void {
+    if (events.length === 0) return;
+    this.recorder.step(timeMs, { decisions: [], alerts: [...events], states: [] });
+    for (const e of events) if (e.type !== "updated") this.#print(alertLine(e, timeMs));
   }
 
   /** Writes what the feed queued. */

@@ -17,6 +17,8 @@ import { SystemCommandRunner } from "../shaper/mod.ts";
 import { UsageError } from "./usage_error.ts";
 import { readPolicyFile } from "./policy_file.ts";
 import { LivePolicy } from "./live_policy.ts";
+import { detectLeaf, LiveShaper, type ShaperMode } from "./live_shaper.ts";
+import { choice, deviceIdArgument } from "./options.ts";
 
 export const RUN_HELP = `sluice run --iface IFACE [options]
 
@@ -40,6 +42,14 @@ Options:
                       saved. Desired states are kept for the shaper.
                       Overrides set with "sluice override" (or the web UI)
                       apply within a second or two.
+  --shaper MODE       with --policy, how decisions are enforced on IFACE (the
+                      LAN side): linux (tc HTB shaping, an IFB device for
+                      upload, nftables table "inet sluice" for blocks),
+                      dry-run (print and log the commands, run nothing), off,
+                      or auto (default: linux when root on Linux, else
+                      dry-run). "sluice shaper reset" removes what it did.
+  --protect ID,...    devices never shaped or blocked (besides the gateway's
+                      own addresses on IFACE, which never are)
   -h, --help          this help
 
 Devices are named from their own traffic (DHCP, mDNS, SSDP, NetBIOS), labels
@@ -59,7 +69,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const command = "sluice run";
   const args = parseArgs(argv, {
     command,
-    options: ["iface", "filter", "data", "lan", "policy"],
+    options: ["iface", "filter", "data", "lan", "policy", "shaper", "protect"],
     flags: ["no-lookups"],
   });
   const iface = args.options.get("iface");
@@ -67,11 +77,29 @@ export async function runCommand(argv: string[]): Promise<number> {
   const lan = lanOption(args.options.get("lan"), command) ?? interfaceLan(iface, command);
   const policyPath = args.options.get("policy");
   const policy = policyPath === undefined ? undefined : await readPolicyFile(policyPath, command);
+  const mode = shaperMode(args.options.get("shaper") ?? "auto", policy !== undefined, command);
+  const protect = mode === "off" ? [] : [
+    ...gatewayProtection(iface),
+    ...(args.options.get("protect")?.split(",") ?? []).map((text) => ({
+      id: deviceIdArgument(text, "--protect", command),
+      why: "allowlisted (--protect)",
+    })),
+  ];
   const source = await openLive(iface, { filter: args.options.get("filter") });
   const kv = await openStore(args.options.get("data") ?? DEFAULT_DATA, command);
   const recorder = new HistoryRecorder(kv);
   const catalogue = defaultCatalogue();
   const deciding = policy && new LivePolicy(kv, policy);
+  const shaping = deciding && mode !== "off"
+    ? new LiveShaper(kv, {
+      mode,
+      iface,
+      protect,
+      leaf: mode === "linux" ? await detectLeaf() : undefined,
+      print: (line) => console.log(line),
+      alert: (events, timeMs) => deciding.alerts(events, timeMs),
+    })
+    : undefined;
   const monitor: Monitor = new Monitor({
     linkType: source.linkType,
     lan,
@@ -103,6 +131,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     await recorder.start(wallClock.now() * 1000, { interface: iface });
     const seeded = await deciding?.start(recorder.history, wallClock.now() * 1000, catalogue);
     if (seeded) console.error(`sluice run: policy ${policyPath}: ${seeded}`);
+    await shaping?.start();
+    if (shaping) console.error(`sluice run: shaper ${mode} on ${iface}`);
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
     let lastSave = wallClock.now(), lastOverrides = lastSave;
     lookups?.refresh(monitor.devices, lastSave);
@@ -111,6 +141,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       if (got === END_OF_CAPTURE) break;
       if (got === 0) monitor.advance(wallClock.now()); // a quiet link still closes its minutes
       await recorder.flush();
+      const decided = deciding?.feed.lastSecond ?? NaN; // the engine's time: its last second
+      if (shaping && Number.isFinite(decided)) {
+        await shaping.sync(deciding!.engine, monitor, decided * 1000);
+      }
       await deciding?.flush();
       if (deciding && wallClock.now() - lastOverrides >= 1) {
         lastOverrides = wallClock.now();
@@ -155,6 +189,32 @@ export async function runCommand(argv: string[]): Promise<number> {
     kv.close();
   }
   return 0;
+}
+
+/** --shaper: "auto" is Linux tc and nft when root on Linux, else dry-run; without a policy, off. */
+function shaperMode(text: string, deciding: boolean, command: string): ShaperMode | "off" {
+  const mode = choice(text, ["auto", "linux", "dry-run", "off"], "--shaper", command);
+  if (!deciding) {
+    if (mode !== "auto" && mode !== "off") {
+      throw new UsageError(`${command}: --shaper needs --policy: the policy decides what to shape`);
+    }
+    return "off";
+  }
+  const root = Deno.build.os === "linux" && Deno.uid() === 0;
+  if (mode === "linux" && Deno.build.os !== "linux") {
+    throw new UsageError(`${command}: --shaper linux works on Linux only`);
+  }
+  return mode === "auto" ? (root ? "linux" : "dry-run") : mode as ShaperMode | "off";
+}
+
+/** The gateway's own addresses and MAC on the interface: never shaped or blocked. */
+function gatewayProtection(iface: string): { mac?: string; address?: string; why: string }[] {
+  const found = listInterfaces().find((i) => i.name === iface);
+  return (found?.addresses ?? []).map((a) =>
+    a.family === "link"
+      ? { mac: a.address, why: "the gateway itself" }
+      : { address: a.address.replace(/%.*$/, ""), why: "the gateway itself" }
+  );
 }
 
 /** The subnets of the interface's own addresses: its LAN. */

@@ -1,0 +1,130 @@
+// The shaper in a live run: after each batch of packets, the policy's
+// desired state becomes a plan (devices' MACs and addresses from the
+// monitor, the gateway and allowlisted devices left out), applied when it
+// changed; failures retried, reported as shaper_failed alerts, and every
+// operation logged in the event log (kind "shaper").
+import type { AlertEvent, PolicyEngine } from "../engine/policy/mod.ts";
+import { EventLog } from "../engine/history/mod.ts";
+import type { Monitor } from "../engine/monitor.ts";
+import {
+  KvShaperStore,
+  type Leaf,
+  LinuxRenderer,
+  type Protected,
+  shapePlan,
+  Shaper,
+  type ShaperEvent,
+  type ShaperRenderer,
+  SystemCommandRunner,
+} from "../shaper/mod.ts";
+
+/** Which backend: the platform's (Linux tc and nft), or dry-run. */
+export type ShaperMode = "linux" | "dry-run";
+
+/** Options for {@linkcode LiveShaper}. */
+export interface LiveShaperOptions {
+  mode: ShaperMode;
+  /** The LAN interface. */
+  iface: string;
+  protect: Protected[];
+  print: (line: string) => void;
+  /** Alerts for failed operations (to the policy's recorder and webhooks). */
+  alert: (events: readonly AlertEvent[], timeMs: number) => void;
+  leaf?: Leaf;
+}
+
+/** One run's shaper. */
+export class LiveShaper {
+  readonly shaper: Shaper;
+  readonly #o: LiveShaperOptions;
+  readonly #events: EventLog;
+  #pending: ShaperEvent[] = [];
+  #lastPlan = "";
+
+  constructor(kv: Deno.Kv, options: LiveShaperOptions) {
+    this.#o = options;
+    this.#events = new EventLog(kv);
+    this.shaper = new Shaper({
+      renderer: rendererFor(options),
+      runner: new SystemCommandRunner(),
+      store: new KvShaperStore(kv, options.iface),
+      dryRun: options.mode === "dry-run",
+      onEvent: (e) => this.#pending.push(e),
+    });
+  }
+
+  /** Loads what a previous run applied. */
+  async start(): Promise<void> {
+    await this.shaper.start();
+  }
+
+  /**
+   * Applies the engine's desired state if it changed (or a retry is due),
+   * at engine time `nowMs`; logs what was done.
+   */
+  async sync(engine: PolicyEngine, monitor: Monitor, nowMs: number): Promise<void> {
+    const { plan, skipped } = shapePlan(engine.desired(), (id) => {
+      const index = monitor.devices.indexOf(id);
+      if (index < 0) return null;
+      const d = monitor.devices.device(index, nowMs / 1000);
+      return { mac: d.mac, addresses: d.addresses };
+    }, this.#o.protect);
+    const text = JSON.stringify(plan);
+    if (text !== this.#lastPlan) {
+      this.#lastPlan = text;
+      for (const s of skipped) this.#o.print(`shaper: ${s.id} left alone: ${s.why}`);
+      await this.shaper.apply(plan, nowMs);
+    } else {
+      await this.shaper.tick(nowMs);
+    }
+    await this.#flush(engine);
+  }
+
+  async #flush(engine: PolicyEngine): Promise<void> {
+    const events = this.#pending;
+    this.#pending = [];
+    for (const e of events) {
+      const verb = e.dryRun ? "would" : e.ok ? "did" : "failed to";
+      const line = `shaper ${verb} ${e.action} ${e.summary}` + (e.error ? `: ${e.error}` : "");
+      this.#o.print(line);
+      await this.#events.append({
+        time: e.time,
+        kind: "shaper",
+        message: line,
+        data: { key: e.key, commands: e.commands, ok: e.ok, dryRun: e.dryRun },
+      });
+      if (!e.ok) {
+        const device = deviceOf(e.key);
+        this.#o.alert(engine.shaperFailed(device, e.error ?? "failed", e.time), e.time);
+      }
+    }
+  }
+}
+
+function rendererFor(o: LiveShaperOptions): ShaperRenderer {
+  return new LinuxRenderer({ lan: o.iface, leaf: o.leaf });
+}
+
+/** The device an object key names ("down/class/mac:…", "block/ip:…"), or null. */
+function deviceOf(key: string): string | null {
+  const m = /(?:^|\/)((?:mac|ip):[^/]+)/.exec(key);
+  return m ? m[1] : null;
+}
+
+/**
+ * fq_codel when the kernel has it (loaded, built in, or a module it can
+ * load), else pfifo: some minimal kernels lack it.
+ */
+export async function detectLeaf(): Promise<Leaf> {
+  try {
+    await Deno.stat("/sys/module/sch_fq_codel");
+    return "fq_codel";
+  } catch { /* not loaded: look for it */ }
+  for (const list of ["modules.builtin", "modules.dep"]) {
+    try {
+      const text = await Deno.readTextFile(`/lib/modules/${Deno.osRelease()}/${list}`);
+      if (text.includes("sch_fq_codel.ko")) return "fq_codel";
+    } catch { /* no such list */ }
+  }
+  return "pfifo";
+}

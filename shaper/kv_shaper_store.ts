@@ -1,0 +1,88 @@
+/**
+ * The shaper's applied state in Deno KV: each applied object (with the
+ * commands that remove it) under `["shaper", name, "object", n]` in apply
+ * order, and the count and device slots under `["shaper", name, "meta"]`.
+ * One entry per object keeps each far under KV's 64 KiB value limit.
+ *
+ * @module
+ */
+import type { ShaperState, ShaperStore } from "./shaper.ts";
+import type { AppliedObject } from "./shaper_types.ts";
+
+interface Meta {
+  count: number;
+  slots: Record<string, number>;
+}
+
+/** Mutations per commit: far under KV's limits for objects of a few hundred bytes. */
+const BATCH = 200;
+
+/**
+ * A {@linkcode ShaperStore} in KV; `name` tells apart shapers of several
+ * interfaces.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * const kv = await Deno.openKv(":memory:");
+ * const store = new KvShaperStore(kv, "eth1");
+ * assertEquals(await store.load(), null);
+ * await store.save({ objects: [], slots: { "mac:02:00:00:00:00:07": 1 } });
+ * assertEquals((await store.load())?.slots, { "mac:02:00:00:00:00:07": 1 });
+ * kv.close();
+ * ```
+ */
+export class KvShaperStore implements ShaperStore {
+  readonly #kv: Deno.Kv;
+  readonly #name: string;
+  #saved: string[] = [];
+
+  constructor(kv: Deno.Kv, name: string) {
+    if (typeof name !== "string" || name === "" || name.length > 64) {
+      throw new TypeError(`name must be a string of 1 to 64 characters, got ${name}`);
+    }
+    this.#kv = kv;
+    this.#name = name;
+  }
+
+  async load(): Promise<ShaperState | null> {
+    const meta = (await this.#kv.get<Meta>(["shaper", this.#name, "meta"])).value;
+    if (!meta) return null;
+    const objects: AppliedObject[] = [];
+    const prefix = ["shaper", this.#name, "object"];
+    for await (const { key, value } of this.#kv.list<AppliedObject>({ prefix })) {
+      const n = key[3] as number;
+      if (n < meta.count) objects[n] = value;
+    }
+    if (objects.length !== meta.count || objects.includes(undefined as never)) {
+      throw new Error(`shaper state of ${this.#name} is incomplete: run "sluice shaper reset"`);
+    }
+    this.#saved = objects.map((o) => JSON.stringify(o));
+    return { objects, slots: meta.slots };
+  }
+
+  /** Writes the objects that changed since the last save or load, then the count. */
+  async save(state: ShaperState): Promise<void> {
+    const writes: [Deno.KvKey, unknown][] = [];
+    const json = state.objects.map((o) => JSON.stringify(o));
+    json.forEach((text, n) => {
+      if (this.#saved[n] !== text) {
+        writes.push([["shaper", this.#name, "object", n], state.objects[n]]);
+      }
+    });
+    for (let n = json.length; n < this.#saved.length; n++) {
+      writes.push([["shaper", this.#name, "object", n], null]);
+    }
+    writes.push([["shaper", this.#name, "meta"], { count: json.length, slots: state.slots }]);
+    for (let at = 0; at < writes.length; at += BATCH) {
+      const op = this.#kv.atomic();
+      for (const [key, value] of writes.slice(at, at + BATCH)) {
+        if (value === null) op.delete(key);
+        else op.set(key, value);
+      }
+      const result = await op.commit();
+      if (!result.ok) throw new Error(`shaper state of ${this.#name}: a write was refused`);
+    }
+    this.#saved = json;
+  }
+}
