@@ -82,7 +82,12 @@ export async function shaperCommand(argv: string[]): Promise<number> {
       dryRun,
       onEvent: (e) => done.push(e),
     });
-    await shaper.start();
+    try {
+      await shaper.start();
+    } catch (err) {
+      // An unreadable record: the sweep still finds everything of Sluice's.
+      console.error(`sluice shaper: ${(err as Error).message}; sweeping instead`);
+    }
     const failed = await shaper.reset(Date.now());
     for (const e of done) {
       if (e.dryRun) { for (const c of e.commands) console.log(c); }

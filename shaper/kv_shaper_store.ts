@@ -35,7 +35,8 @@ const BATCH = 200;
 export class KvShaperStore implements ShaperStore {
   readonly #kv: Deno.Kv;
   readonly #name: string;
-  #saved: string[] = [];
+  /** The objects as last saved or loaded; null before either (then the store is listed). */
+  #saved: string[] | null = null;
 
   constructor(kv: Deno.Kv, name: string) {
     if (typeof name !== "string" || name === "" || name.length > 64) {
@@ -63,14 +64,24 @@ export class KvShaperStore implements ShaperStore {
 
   /** Writes the objects that changed since the last save or load, then the count. */
   async save(state: ShaperState): Promise<void> {
+    if (this.#saved === null) {
+      // Not loaded: whatever is stored may be stale, so each entry counts as different.
+      let count = 0;
+      const prefix = ["shaper", this.#name, "object"];
+      for await (const { key } of this.#kv.list({ prefix })) {
+        count = Math.max(count, (key[3] as number) + 1);
+      }
+      this.#saved = new Array(count).fill("");
+    }
+    const saved = this.#saved;
     const writes: [Deno.KvKey, unknown][] = [];
     const json = state.objects.map((o) => JSON.stringify(o));
     json.forEach((text, n) => {
-      if (this.#saved[n] !== text) {
+      if (saved[n] !== text) {
         writes.push([["shaper", this.#name, "object", n], state.objects[n]]);
       }
     });
-    for (let n = json.length; n < this.#saved.length; n++) {
+    for (let n = json.length; n < saved.length; n++) {
       writes.push([["shaper", this.#name, "object", n], null]);
     }
     writes.push([["shaper", this.#name, "meta"], { count: json.length, slots: state.slots }]);

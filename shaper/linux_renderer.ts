@@ -65,7 +65,7 @@ export const MAX_SLOTS = 0x4000;
  * const tv = objects.find((o) => o.key === "down/class/mac:02:00:00:00:00:07")!;
  * assertEquals(tv.create[0].argv.join(" "),
  *   "tc class replace dev eth1 parent 51ce:20 classid 51ce:101 htb rate 5000000bit " +
- *   "ceil 5000000bit prio 1 quantum 6250");
+ *   "ceil 5000000bit prio 1 quantum 6250 burst 3028b cburst 3028b");
  * ```
  */
 export class LinuxRenderer implements ShaperRenderer {

@@ -132,7 +132,15 @@ export class Shaper {
   async apply(plan: ShapePlan, nowMs: number): Promise<ApplyResult> {
     this.#lastPlan = plan;
     const slots = new Map(this.#slots);
-    const desired = this.#o.renderer.render(plan, slots);
+    let desired;
+    try {
+      desired = this.#o.renderer.render(plan, slots);
+    } catch (err) {
+      // A plan the platform cannot take (too many devices): reported, never thrown.
+      const why = (err as Error).message;
+      this.#event(nowMs, "create", "plan", "the plan", [], why);
+      return { done: 0, failed: 1, retryAt: null };
+    }
     const ops = reconcile(this.#applied, desired, { recreate: this.#recreate });
     const have = new Map(this.#applied.map((a) => [a.key, a]));
     let done = 0, failed = 0;

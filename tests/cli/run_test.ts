@@ -8,6 +8,7 @@ import { DeviceStore, EventLog, UsageHistory } from "../../engine/history/mod.ts
 import { SystemCommandRunner } from "../../shaper/mod.ts";
 import { hasCommand, hasLibpcap, isRoot, requireSystem, skipUnless } from "../_system.ts";
 import { sluiceCommand } from "./_replay.ts";
+import { type WatchedOutput, watchOutput } from "../_child_output.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const available = isRoot() && hasLibpcap() && hasCommand("ip") && hasCommand("ping");
@@ -46,13 +47,6 @@ async function withClient(fn: (gw: string, ns: string, data: string) => Promise<
   }
 }
 
-/** The run's standard output so far, and a wait for a line to appear in it. */
-interface RunOutput {
-  text(): string;
-  /** Resolves with the first line matching `pattern`; rejects if the run ends first. */
-  line(pattern: RegExp): Promise<string>;
-}
-
 /**
  * Runs `sluice run --iface gw --data data ...extra` until it captures, then
  * `during(output)`, then Ctrl-C; returns its exit code, stdout and stderr.
@@ -62,7 +56,7 @@ async function runWhile(
   gw: string,
   data: string,
   extra: string[],
-  during: (output: RunOutput) => Promise<void>,
+  during: (output: WatchedOutput) => Promise<void>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts", "run", "--iface", gw, "--data", data, "--lan", "10.88.0.0/24"]
@@ -73,31 +67,7 @@ async function runWhile(
     stderr: "piped",
   }).spawn();
   const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  let out = "", ended = false;
-  const waiters = new Set<() => void>();
-  const reading = (async () => {
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      out += chunk;
-      for (const wake of waiters) wake();
-    }
-    ended = true;
-    for (const wake of waiters) wake();
-  })();
-  const output: RunOutput = {
-    text: () => out,
-    line: (pattern) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = out.split("\n").find((l) => pattern.test(l));
-          if (found === undefined && !ended) return;
-          waiters.delete(check);
-          if (found !== undefined) resolve(found);
-          else reject(new Error(`sluice run ended without a line matching ${pattern}:\n${out}`));
-        };
-        waiters.add(check);
-        check();
-      }),
-  };
+  const output = watchOutput(child.stdout);
   const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let said = "";
   try {
@@ -114,14 +84,14 @@ async function runWhile(
       said += value;
     }
     const status = await child.status;
-    await reading;
-    return { code: status.code, stdout: out, stderr: said };
+    await output.ended;
+    return { code: status.code, stdout: output.text(), stderr: said };
   } catch (err) {
     try {
       child.kill("SIGKILL"); // a failed wait must not leave the run behind
     } catch { /* already ended */ }
     await child.status;
-    await reading;
+    await output.ended;
     await stderr.cancel();
     throw err;
   } finally {
