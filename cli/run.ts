@@ -134,15 +134,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     await shaping?.start();
     if (shaping) console.error(`sluice run: shaper ${mode} on ${iface}`);
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
-    let lastSave = wallClock.now(), lastOverrides = lastSave;
+    let lastSave = wallClock.now(), lastOverrides = lastSave, synced = NaN;
     lookups?.refresh(monitor.devices, lastSave);
     while (!stopping) {
       const got = await source.read(monitor);
       if (got === END_OF_CAPTURE) break;
       if (got === 0) monitor.advance(wallClock.now()); // a quiet link still closes its minutes
       await recorder.flush();
-      const decided = deciding?.feed.lastSecond ?? NaN; // the engine's time: its last second
-      if (shaping && Number.isFinite(decided)) {
+      // States change only as the engine closes a second: sync once per second, not per batch.
+      const decided = deciding?.feed.lastSecond ?? NaN;
+      if (shaping && Number.isFinite(decided) && decided !== synced) {
+        synced = decided;
         await shaping.sync(deciding!.engine, monitor, decided * 1000);
       }
       await deciding?.flush();
