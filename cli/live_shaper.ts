@@ -4,7 +4,7 @@
 // changed; failures retried, reported as shaper_failed alerts, and every
 // operation logged in the event log (kind "shaper").
 import type { AlertEvent, PolicyEngine } from "../engine/policy/mod.ts";
-import { EventLog } from "../engine/history/mod.ts";
+import { EventLog, type HistoryEvent } from "../engine/history/mod.ts";
 import type { Monitor } from "../engine/monitor.ts";
 import {
   KvShaperStore,
@@ -84,21 +84,26 @@ export class LiveShaper {
     const events = this.#pending;
     this.#pending = [];
     for (const e of events) {
-      const verb = e.dryRun ? "would" : e.ok ? "did" : "failed to";
-      const line = `shaper ${verb} ${e.action} ${e.summary}` + (e.error ? `: ${e.error}` : "");
-      this.#o.print(line);
-      await this.#events.append({
-        time: e.time,
-        kind: "shaper",
-        message: line,
-        data: { key: e.key, commands: e.commands, ok: e.ok, dryRun: e.dryRun },
-      });
+      const logged = shaperLogEntry(e);
+      this.#o.print(logged.message);
+      await this.#events.append(logged);
       if (!e.ok) {
         const device = deviceOf(e.key);
         this.#o.alert(engine.shaperFailed(device, e.error ?? "failed", e.time), e.time);
       }
     }
   }
+}
+
+/** A shaper event as the event log keeps it (kind "shaper"); its message is the printed line. */
+export function shaperLogEntry(e: ShaperEvent): HistoryEvent {
+  const verb = e.dryRun ? "would" : e.ok ? "did" : "failed to";
+  return {
+    time: e.time,
+    kind: "shaper",
+    message: `shaper ${verb} ${e.action} ${e.summary}` + (e.error ? `: ${e.error}` : ""),
+    data: { key: e.key, commands: e.commands, ok: e.ok, dryRun: e.dryRun },
+  };
 }
 
 function rendererFor(o: LiveShaperOptions): ShaperRenderer {

@@ -10,6 +10,7 @@ import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { UsageError } from "./usage_error.ts";
+import { shaperLogEntry } from "./live_shaper.ts";
 import { writeJson } from "./write_json.ts";
 
 export const SHAPER_HELP = `sluice shaper status --iface IFACE [--data DIR] [--json]
@@ -92,14 +93,7 @@ export async function shaperCommand(argv: string[]): Promise<number> {
     for (const e of done) {
       if (e.dryRun) { for (const c of e.commands) console.log(c); }
       else if (!e.ok) console.error(`sluice shaper: ${e.summary}: ${e.error}`);
-      await events.append({
-        time: e.time,
-        kind: "shaper",
-        message: `shaper ${
-          e.dryRun ? "would" : e.ok ? "did" : "failed to"
-        } ${e.action} ${e.summary}`,
-        data: { key: e.key, commands: e.commands, ok: e.ok, dryRun: e.dryRun },
-      });
+      await events.append(shaperLogEntry(e));
     }
     if (!dryRun) {
       console.log(`reset ${iface}: ${done.length - failed} steps done, ${failed} failed`);
