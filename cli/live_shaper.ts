@@ -16,10 +16,14 @@ import {
   type ShaperEvent,
   type ShaperRenderer,
   SystemCommandRunner,
+  WindowsRenderer,
 } from "../shaper/mod.ts";
 
-/** Which backend: the platform's (Linux tc and nft), or dry-run. */
-export type ShaperMode = "linux" | "dry-run";
+/**
+ * Which backend: Linux tc and nft, Windows QoS policies and firewall rules,
+ * or dry-run (the platform's commands, recorded, never run).
+ */
+export type ShaperMode = "linux" | "windows" | "dry-run";
 
 /** Options for {@linkcode LiveShaper}. */
 export interface LiveShaperOptions {
@@ -31,6 +35,8 @@ export interface LiveShaperOptions {
   /** Alerts for failed operations (to the policy's recorder and webhooks). */
   alert: (events: readonly AlertEvent[], timeMs: number) => void;
   leaf?: Leaf;
+  /** Whose commands a dry run records (default: this machine's). */
+  os?: typeof Deno.build.os;
 }
 
 /** One run's shaper. */
@@ -45,7 +51,7 @@ export class LiveShaper {
     this.#o = options;
     this.#events = new EventLog(kv);
     this.shaper = new Shaper({
-      renderer: rendererFor(options),
+      renderer: rendererFor(options.mode, options.iface, options.leaf, options.os),
       runner: new SystemCommandRunner(),
       store: new KvShaperStore(kv, options.iface),
       dryRun: options.mode === "dry-run",
@@ -106,8 +112,19 @@ export function shaperLogEntry(e: ShaperEvent): HistoryEvent {
   };
 }
 
-function rendererFor(o: LiveShaperOptions): ShaperRenderer {
-  return new LinuxRenderer({ lan: o.iface, leaf: o.leaf });
+/**
+ * The renderer for a mode: Linux or Windows, and in dry-run the one of `os`
+ * (Windows on Windows, else Linux). Throws a TypeError for an interface name
+ * tc cannot take.
+ */
+export function rendererFor(
+  mode: ShaperMode,
+  iface: string,
+  leaf?: Leaf,
+  os: typeof Deno.build.os = Deno.build.os,
+): ShaperRenderer {
+  const windows = mode === "windows" || (mode === "dry-run" && os === "windows");
+  return windows ? new WindowsRenderer() : new LinuxRenderer({ lan: iface, leaf });
 }
 
 /** The device an object key names ("down/class/mac:…", "block/ip:…"), or null. */

@@ -45,9 +45,12 @@ Options:
   --shaper MODE       with --policy, how decisions are enforced on IFACE (the
                       LAN side): linux (tc HTB shaping, an IFB device for
                       upload, nftables table "inet sluice" for blocks),
-                      dry-run (print and log the commands, run nothing), off,
-                      or auto (default: linux when root on Linux, else
-                      dry-run). "sluice shaper reset" removes what it did.
+                      windows (as administrator: New-NetQosPolicy throttles
+                      and priorities, firewall rules in group "Sluice" for
+                      blocks), dry-run (print and log this platform's
+                      commands, run nothing), off, or auto (default: linux
+                      when root on Linux, else dry-run). "sluice shaper
+                      reset" removes what it did.
   --protect ID,...    devices never shaped or blocked (besides the gateway's
                       own addresses on IFACE, which never are)
   -h, --help          this help
@@ -193,9 +196,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** --shaper: "auto" is Linux tc and nft when root on Linux, else dry-run; without a policy, off. */
+/**
+ * --shaper: "auto" is Linux tc and nft when root on Linux, else dry-run (on
+ * Windows too: whether PowerShell runs as administrator is not known until
+ * a command fails); without a policy, off.
+ */
 function shaperMode(text: string, deciding: boolean, command: string): ShaperMode | "off" {
-  const mode = choice(text, ["auto", "linux", "dry-run", "off"], "--shaper", command);
+  const mode = choice(text, ["auto", "linux", "windows", "dry-run", "off"], "--shaper", command);
   if (!deciding) {
     if (mode !== "auto" && mode !== "off") {
       throw new UsageError(`${command}: --shaper needs --policy: the policy decides what to shape`);
@@ -205,6 +212,9 @@ function shaperMode(text: string, deciding: boolean, command: string): ShaperMod
   const root = Deno.build.os === "linux" && Deno.uid() === 0;
   if (mode === "linux" && Deno.build.os !== "linux") {
     throw new UsageError(`${command}: --shaper linux works on Linux only`);
+  }
+  if (mode === "windows" && Deno.build.os !== "windows") {
+    throw new UsageError(`${command}: --shaper windows works on Windows only`);
   }
   return mode === "auto" ? (root ? "linux" : "dry-run") : mode as ShaperMode | "off";
 }

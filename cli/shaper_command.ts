@@ -1,16 +1,16 @@
 import { EventLog } from "../engine/history/mod.ts";
 import {
   KvShaperStore,
-  LinuxRenderer,
   Shaper,
   type ShaperEvent,
+  type ShaperRenderer,
   SystemCommandRunner,
 } from "../shaper/mod.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { UsageError } from "./usage_error.ts";
-import { shaperLogEntry } from "./live_shaper.ts";
+import { rendererFor, shaperLogEntry } from "./live_shaper.ts";
 import { writeJson } from "./write_json.ts";
 
 export const SHAPER_HELP = `sluice shaper status --iface IFACE [--data DIR] [--json]
@@ -20,8 +20,10 @@ sluice shaper reset --iface IFACE [--data DIR] [--dry-run]
            data directory): each qdisc, class, filter and block, in order
   reset    removes all of it, then anything else of Sluice's on IFACE (its
            root qdisc with handle 51ce:, its IFB device, its ingress
-           redirect, the nftables table "inet sluice"), and nothing else;
-           --dry-run prints the commands without running them
+           redirect, the nftables table "inet sluice"; on Windows its
+           QoS policies named Sluice-* and firewall rules in group
+           "Sluice"), and nothing else; --dry-run prints the commands
+           without running them
 
 Options:
   --iface IFACE       the LAN interface "sluice run" shaped
@@ -30,10 +32,11 @@ Options:
   --dry-run           with reset: print, do not run
   -h, --help          this help
 
-Needs root to reset (it runs tc, ip and nft). Stop "sluice run" first: it
-would apply its policy again.
-Exit status: 0 on success, 1 when a reset command failed, 2 for a wrong
-option or a store that cannot be opened.`;
+Needs root to reset (it runs tc, ip and nft; on Windows, PowerShell as
+administrator). Stop "sluice run" first: it would apply its policy again.
+Exit status: 0 on success, 1 when a reset command failed or the applied
+state cannot be read (reset sweeps all the same), 2 for a wrong option or a
+store that cannot be opened.`;
 
 /** `sluice shaper`: returns the exit code. */
 export async function shaperCommand(argv: string[]): Promise<number> {
@@ -50,9 +53,9 @@ export async function shaperCommand(argv: string[]): Promise<number> {
   }
   const iface = args.options.get("iface");
   if (!iface) throw new UsageError(`${command}: --iface IFACE is required`);
-  let renderer: LinuxRenderer;
+  let renderer: ShaperRenderer;
   try {
-    renderer = new LinuxRenderer({ lan: iface });
+    renderer = rendererFor(Deno.build.os === "windows" ? "windows" : "linux", iface);
   } catch (err) {
     throw new UsageError(`${command}: --iface: ${(err as Error).message}`);
   }
@@ -60,7 +63,13 @@ export async function shaperCommand(argv: string[]): Promise<number> {
   try {
     const store = new KvShaperStore(kv, iface);
     if (action === "status") {
-      const objects = (await store.load())?.objects ?? [];
+      let objects;
+      try {
+        objects = (await store.load())?.objects ?? [];
+      } catch (err) {
+        console.error(`${command}: ${(err as Error).message}`);
+        return 1;
+      }
       if (args.flags.has("json")) {
         writeJson(Deno.stdout, {
           objects: objects.map((o) => ({ key: o.key, summary: o.summary, remove: o.remove })),

@@ -59,7 +59,7 @@ export function treeBase(side: TreeSide, shares: Record<ShapePriority, number>):
     // An HTB class with children has no queue: the priority's own traffic needs a leaf class.
     const rest = `${key}/rest`;
     out.push(htbClass(side, rest, classId(minor), minor + REST, link * shares[p], p, key));
-    out.push(leafOf(side, rest, minor + REST));
+    out.push(leafOf(side, rest, minor + REST, link));
   }
   return out;
 }
@@ -117,15 +117,30 @@ function htbClass(
   };
 }
 
-/** The leaf qdisc of class `minor`, handle `minor:`. */
-export function leafOf(side: TreeSide, classKey: string, minor: number): ShaperObject {
+/**
+ * The leaf qdisc of class `minor`, handle `minor:`, for a class that sends
+ * at most `ceil` bytes/s. fq_codel keeps its own queue short; a pfifo holds
+ * about 100 ms at `ceil` (16 to 1000 full frames): its default, the
+ * interface's txqueuelen, is seconds of delay at a few Mbit/s.
+ */
+export function leafOf(
+  side: TreeSide,
+  classKey: string,
+  minor: number,
+  ceil: number,
+): ShaperObject {
   const at = ["dev", side.dev, "parent", classId(minor), "handle", `${hex(minor)}:`];
+  const params = side.leaf === "pfifo"
+    ? ["pfifo", "limit", String(Math.min(1000, Math.max(16, Math.round(ceil * 0.1 / 1514))))]
+    : ["fq_codel"];
+  const create = [{ argv: ["tc", "qdisc", "replace", ...at, ...params] }];
   return {
     key: `${classKey}/leaf`,
     identity: `${side.dev} ${classId(minor)} ${side.leaf}`,
-    spec: "",
+    spec: params.join(" "),
     needs: [classKey],
-    create: [{ argv: ["tc", "qdisc", "replace", ...at, side.leaf] }],
+    create,
+    update: create,
     remove: [{ argv: ["tc", "qdisc", "del", ...at], mayFail: true }],
     summary: `${side.leaf} queue of ${classId(minor)} on ${side.dev}`,
   };

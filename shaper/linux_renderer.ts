@@ -181,7 +181,7 @@ function deviceObjects(side: TreeSide, device: ShapeDevice, slot: number): Shape
   let target: string;
   if (limit !== null) {
     const cls = classOf(side, device, slot, limit);
-    objects.push(cls, leafOf(side, cls.key, 0x100 + slot));
+    objects.push(cls, leafOf(side, cls.key, 0x100 + slot, limit));
     target = cls.key;
   } else if (device.priority !== "normal") {
     target = `${side.dir}/class/${device.priority}/rest`;

@@ -20,7 +20,10 @@ export function sluice(...args: string[]): Promise<Run> {
 
 /** Runs any `main.ts` command with the permissions of `deno task sluice` that files need. */
 export function sluiceCommand(...args: string[]): Promise<Run> {
-  return sluiceWith(["--allow-ffi", "--allow-read", "--allow-write", "--allow-env"], args);
+  return sluiceWith(
+    ["--allow-ffi", "--allow-read", "--allow-write", "--allow-env", "--allow-sys=uid,osRelease"],
+    args,
+  );
 }
 
 async function sluiceWith(permissions: string[], args: string[]): Promise<Run> {

@@ -40,6 +40,9 @@ async function withClient(fn: (gw: string, ns: string, data: string) => Promise<
     await sh("ip", "-n", ns, "route", "add", "default", "via", "10.88.0.1");
     await fn(gw, ns, data);
   } finally {
+    // A run with a policy shaped gw as root: its IFB and nft table outlive the veth.
+    const reset = ["run", "-A", `${ROOT}main.ts`, "shaper", "reset", "--iface", gw, "--data", data];
+    await new SystemCommandRunner().run([Deno.execPath(), ...reset], { timeoutMs: 60_000 });
     await sh("ip", "netns", "del", ns).catch(() => {});
     await sh("ip", "link", "del", gw).catch(() => {});
     await sh("ip", "addr", "del", `${OUTSIDE}/32`, "dev", "lo").catch(() => {});

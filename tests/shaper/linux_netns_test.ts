@@ -6,6 +6,7 @@
 // the base objects, and `sluice shaper reset` leaves nothing of Sluice's.
 import { assert, assertEquals } from "@std/assert";
 import { SystemCommandRunner } from "../../shaper/mod.ts";
+import { LAB, Lab, mbits } from "./_lab.ts";
 import { hasCommand, hasLibpcap, isRoot, requireSystem, skipUnless } from "../_system.ts";
 import { watchOutput } from "../_child_output.ts";
 import { sluiceCommand } from "../cli/_replay.ts";
@@ -15,58 +16,11 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const available = isRoot() && hasLibpcap() && hasCommand("ip") && hasCommand("tc") &&
   hasCommand("nft") && hasCommand("iperf3");
 const what = "root with libpcap, iproute2, nftables and iperf3";
-const id = Deno.pid % 100000;
-const [DEV, GW, SRV] = [`sld${id}`, `slg${id}`, `sls${id}`];
-const MAC = "02:77:00:00:00:02";
-const SERVER = "10.76.0.2";
-
-async function sh(...argv: string[]): Promise<string> {
-  const out = await new SystemCommandRunner().run(argv, { timeoutMs: 30_000 });
-  if (out.code !== 0) throw new Error(`${argv.join(" ")}: ${out.stderr.trim()}`);
-  return out.stdout;
-}
-const inGw = (...argv: string[]) => sh("ip", "netns", "exec", GW, ...argv);
-
-async function topology(): Promise<void> {
-  for (const ns of [DEV, GW, SRV]) await sh("ip", "netns", "add", ns);
-  for (const [name, ns] of [["lan0", DEV], ["wan0", SRV]]) {
-    await sh(...`ip -n ${GW} link add ${name} type veth peer name eth0 netns ${ns}`.split(" "));
-  }
-  await sh("ip", "-n", DEV, "link", "set", "eth0", "address", MAC);
-  await sh("ip", "-n", GW, "addr", "add", "10.75.0.1/24", "dev", "lan0");
-  await sh("ip", "-n", GW, "addr", "add", "10.76.0.1/24", "dev", "wan0");
-  await sh("ip", "-n", DEV, "addr", "add", "10.75.0.2/24", "dev", "eth0");
-  await sh("ip", "-n", SRV, "addr", "add", `${SERVER}/24`, "dev", "eth0");
-  for (const [ns, dev] of [[GW, "lan0"], [GW, "wan0"], [DEV, "eth0"], [SRV, "eth0"]]) {
-    await sh("ip", "-n", ns, "link", "set", dev, "up");
-  }
-  for (const ns of [DEV, GW, SRV]) await sh("ip", "-n", ns, "link", "set", "lo", "up");
-  await sh("ip", "-n", DEV, "route", "add", "default", "via", "10.75.0.1");
-  await sh("ip", "-n", SRV, "route", "add", "default", "via", "10.76.0.1");
-  await inGw("sysctl", "-qw", "net.ipv4.ip_forward=1");
-}
-
-/** Goodput in Mbit/s over 3 s: "down" is server to device. */
-async function iperf(direction: "down" | "up"): Promise<number> {
-  const server = new Deno.Command("ip", {
-    args: ["netns", "exec", SRV, "iperf3", "-s", "-1", "-B", SERVER],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    // Waits until the server listens: polled, since iperf3 says nothing when it is ready.
-    const listening = ["ip", "netns", "exec", SRV, "ss", "-ltnH", "sport", "=", ":5201"];
-    for (let i = 0; i < 5000 && !(await sh(...listening)).trim(); i++);
-    const args = ["netns", "exec", DEV, "iperf3", "-c", SERVER, "-t", "3", "-J"];
-    const out = await sh("ip", ...args, ...(direction === "down" ? ["-R"] : []));
-    return JSON.parse(out).end.sum_received.bits_per_second / 1e6;
-  } finally {
-    try {
-      server.kill("SIGKILL"); // after a failed client it would wait for ever
-    } catch { /* ended after its one test */ }
-    await server.status;
-  }
-}
+const lab = new Lab();
+const GW = lab.gateway;
+const MAC = LAB.mac;
+const inGw = (...argv: string[]) => lab.in(GW, ...argv);
+const iperf = async (direction: "down" | "up") => mbits(await lab.iperf(direction, 3));
 
 /** `sluice run` in the gateway namespace until `stop()`. */
 function startRun(data: string, policy: string) {
@@ -130,7 +84,7 @@ Deno.test({
     requireSystem(available, what);
     const data = await Deno.makeTempDir({ prefix: "sluice-shaper-" });
     try {
-      await topology();
+      await lab.create();
       const free = { down: await iperf("down"), up: await iperf("up") };
       assert(free.down > 100 && free.up > 100, `unshaped: ${JSON.stringify(free)}`);
 
@@ -149,7 +103,7 @@ Deno.test({
       );
       let run = startRun(data, policy);
       await run.stderr.line(/Ctrl-C stops/);
-      await sh("ip", "netns", "exec", DEV, "ping", "-c", "2", "-i", "0.2", SERVER); // the device is seen
+      await lab.in(lab.device, "ping", "-c", "2", "-i", "0.2", LAB.server); // the device is seen
       await run.stdout.line(/shaper did create download limit 5000000bit for mac:/);
       near(await iperf("down"), 5, "5 Mbit/s down");
       near(await iperf("up"), 5, "5 Mbit/s up");
@@ -177,7 +131,7 @@ Deno.test({
         "ip",
         "netns",
         "exec",
-        DEV,
+        lab.device,
         "ping",
         "-c",
         "3",
@@ -185,7 +139,7 @@ Deno.test({
         "0.2",
         "-W",
         "1",
-        SERVER,
+        LAB.server,
       ]);
       assertEquals(ping.code, 1, "no replies while blocked");
       assertEquals(await run.stop(), 0, run.stderr.text());
@@ -224,7 +178,7 @@ Deno.test({
         ifb: false,
       });
     } finally {
-      for (const ns of [DEV, GW, SRV]) await sh("ip", "netns", "del", ns).catch(() => {});
+      await lab.destroy();
       await Deno.remove(data, { recursive: true });
     }
   },

@@ -311,7 +311,26 @@ Deno.test("LinuxRenderer.render() with leaf pfifo puts pfifo under every class",
     / handle [0-9a-f]+: /.test(l) && l.includes("parent")
   );
   assertEquals(leaves.length, 8);
-  assert(leaves.every((l) => l.endsWith(" pfifo")), leaves.join("\n"));
+  assert(leaves.every((l) => / pfifo limit \d+$/.test(l)), leaves.join("\n"));
+});
+
+Deno.test("LinuxRenderer.render() sizes a pfifo to 100 ms of its class, and a new limit resizes it", () => {
+  const device = { ...PLAN.devices[0], down: 625_000, up: null }; // 5 Mbit/s
+  const plan = { ...PLAN, link: { down: 125e6, up: 1_250_000 }, devices: [device] };
+  const renderer = new LinuxRenderer({ lan: "eth1", leaf: "pfifo" });
+  const leaf = (p: typeof plan, key: string) =>
+    renderer.render(p, new Map()).find((o) => o.key === key)!.spec;
+  assertEquals(leaf(plan, `down/class/${device.id}/leaf`), "pfifo limit 41");
+  assertEquals(leaf(plan, "down/class/normal/rest/leaf"), "pfifo limit 1000"); // 1 Gbit/s
+  assertEquals(leaf(plan, "up/class/normal/rest/leaf"), "pfifo limit 83"); // 10 Mbit/s
+  const slower = { ...plan, devices: [{ ...device, down: 62_500 }] }; // 0.5 Mbit/s
+  assertEquals(leaf(slower, `down/class/${device.id}/leaf`), "pfifo limit 16");
+  const before = renderer.render(plan, new Map()).map(appliedOf);
+  const ops = reconcile(before, renderer.render(slower, new Map()));
+  assertEquals(ops.map((o) => `${o.action} ${o.object.key}`), [
+    `update down/class/${device.id}`,
+    `update down/class/${device.id}/leaf`,
+  ]);
 });
 
 Deno.test("new LinuxRenderer() refuses bad interface names and an IFB equal to the LAN", () => {
