@@ -14,6 +14,7 @@ import { REPLAY_HELP, replayCommand } from "./cli/replay.ts";
 import { EXPLAIN_HELP, explainCommand } from "./cli/explain.ts";
 import { OVERRIDE_HELP, overrideCommand } from "./cli/override.ts";
 import { SHAPER_HELP, shaperCommand } from "./cli/shaper_command.ts";
+import { SIM_HELP, simCommand } from "./cli/sim.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
 const VERSION = "0.1.0";
@@ -31,6 +32,7 @@ Commands:
   explain DEVICE  what the policy wants for a device, why, and its last decisions
   override DEVICE ACTION  block, limit, prioritise or allow a device now, for a while
   shaper status|reset  what the shaper applied on an interface; remove all of it
+  sim SCENARIO         run a simulated network through the engine (family, office, stress)
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -52,6 +54,7 @@ const COMMANDS: Record<string, Command> = {
   explain: { help: EXPLAIN_HELP, run: explainCommand },
   override: { help: OVERRIDE_HELP, run: overrideCommand },
   shaper: { help: SHAPER_HELP, run: shaperCommand },
+  sim: { help: SIM_HELP, run: simCommand },
 };
 
 /** Runs the command line and returns the process exit code. */

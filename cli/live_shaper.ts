@@ -11,6 +11,7 @@ import {
   type Leaf,
   LinuxRenderer,
   type Protected,
+  type ShapePlan,
   shapePlan,
   Shaper,
   type ShaperEvent,
@@ -46,6 +47,7 @@ export class LiveShaper {
   readonly #events: EventLog;
   #pending: ShaperEvent[] = [];
   #lastPlan = "";
+  #plan: ShapePlan | null = null;
 
   constructor(kv: Deno.Kv, options: LiveShaperOptions) {
     this.#o = options;
@@ -57,6 +59,11 @@ export class LiveShaper {
       dryRun: options.mode === "dry-run",
       onEvent: (e) => this.#pending.push(e),
     });
+  }
+
+  /** The plan last applied (or, in dry-run, recorded); null before the first. */
+  get plan(): ShapePlan | null {
+    return this.#plan;
   }
 
   /** Loads what a previous run applied. */
@@ -78,6 +85,7 @@ export class LiveShaper {
     const text = JSON.stringify(plan);
     if (text !== this.#lastPlan) {
       this.#lastPlan = text;
+      this.#plan = plan;
       for (const s of skipped) this.#o.print(`shaper: ${s.id} left alone: ${s.why}`);
       await this.shaper.apply(plan, nowMs);
     } else {
