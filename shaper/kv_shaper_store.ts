@@ -1,8 +1,9 @@
 /**
  * The shaper's applied state in Deno KV: each applied object (with the
  * commands that remove it) under `["shaper", name, "object", n]` in apply
- * order, and the count and device slots under `["shaper", name, "meta"]`.
- * One entry per object keeps each far under KV's 64 KiB value limit.
+ * order, device slots in chunks of 500 under `["shaper", name, "slots", i]`,
+ * and the counts under `["shaper", name, "meta"]`. Entries this small stay
+ * far under KV's 64 KiB value limit, thousands of devices too.
  *
  * @module
  */
@@ -11,8 +12,13 @@ import type { AppliedObject } from "./shaper_types.ts";
 
 interface Meta {
   count: number;
-  slots: Record<string, number>;
+  /** Chunks of slots; absent in a store written before slots were chunked. */
+  slotChunks?: number;
+  /** The slots themselves, in a store written before they were chunked. */
+  slots?: Record<string, number>;
 }
+
+const SLOTS_PER_CHUNK = 500;
 
 /** Mutations per commit: far under KV's limits for objects of a few hundred bytes. */
 const BATCH = 200;
@@ -37,6 +43,8 @@ export class KvShaperStore implements ShaperStore {
   readonly #name: string;
   /** The objects as last saved or loaded; null before either (then the store is listed). */
   #saved: string[] | null = null;
+  /** Slot chunks stored, as last loaded or saved. */
+  #slotChunks = 0;
 
   constructor(kv: Deno.Kv, name: string) {
     if (typeof name !== "string" || name === "" || name.length > 64) {
@@ -58,8 +66,18 @@ export class KvShaperStore implements ShaperStore {
     if (objects.length !== meta.count || objects.includes(undefined as never)) {
       throw new Error(`shaper state of ${this.#name} is incomplete: run "sluice shaper reset"`);
     }
+    const slots: Record<string, number> = { ...meta.slots };
+    for (let i = 0; i < (meta.slotChunks ?? 0); i++) {
+      const chunk = (await this.#kv.get<[string, number][]>(["shaper", this.#name, "slots", i]))
+        .value;
+      if (!chunk) {
+        throw new Error(`shaper state of ${this.#name} is incomplete: run "sluice shaper reset"`);
+      }
+      for (const [id, slot] of chunk) slots[id] = slot;
+    }
     this.#saved = objects.map((o) => JSON.stringify(o));
-    return { objects, slots: meta.slots };
+    this.#slotChunks = meta.slotChunks ?? 0;
+    return { objects, slots };
   }
 
   /** Writes the objects that changed since the last save or load, then the count. */
@@ -72,6 +90,9 @@ export class KvShaperStore implements ShaperStore {
         count = Math.max(count, (key[3] as number) + 1);
       }
       this.#saved = new Array(count).fill("");
+      for await (const { key } of this.#kv.list({ prefix: ["shaper", this.#name, "slots"] })) {
+        this.#slotChunks = Math.max(this.#slotChunks, (key[3] as number) + 1);
+      }
     }
     const saved = this.#saved;
     const writes: [Deno.KvKey, unknown][] = [];
@@ -84,7 +105,15 @@ export class KvShaperStore implements ShaperStore {
     for (let n = json.length; n < saved.length; n++) {
       writes.push([["shaper", this.#name, "object", n], null]);
     }
-    writes.push([["shaper", this.#name, "meta"], { count: json.length, slots: state.slots }]);
+    const pairs = Object.entries(state.slots), chunks = Math.ceil(pairs.length / SLOTS_PER_CHUNK);
+    for (let i = 0; i < chunks; i++) {
+      const chunk = pairs.slice(i * SLOTS_PER_CHUNK, (i + 1) * SLOTS_PER_CHUNK);
+      writes.push([["shaper", this.#name, "slots", i], chunk]);
+    }
+    for (let i = chunks; i < this.#slotChunks; i++) {
+      writes.push([["shaper", this.#name, "slots", i], null]);
+    }
+    writes.push([["shaper", this.#name, "meta"], { count: json.length, slotChunks: chunks }]);
     for (let at = 0; at < writes.length; at += BATCH) {
       const op = this.#kv.atomic();
       for (const [key, value] of writes.slice(at, at + BATCH)) {
@@ -95,5 +124,6 @@ export class KvShaperStore implements ShaperStore {
       if (!result.ok) throw new Error(`shaper state of ${this.#name}: a write was refused`);
     }
     this.#saved = json;
+    this.#slotChunks = chunks;
   }
 }

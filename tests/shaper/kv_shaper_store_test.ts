@@ -141,3 +141,26 @@ Deno.test({
       assertEquals((await objectKeys(kv, "eth1")).length, 2);
     }),
 });
+
+Deno.test("KvShaperStore.save() keeps the slots of thousands of devices, and drops chunks no longer used", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 3000; i++) {
+      many[`mac:02:00:00:00:${(i >> 8).toString(16)}:${(i & 255).toString(16)}`] = i + 1;
+    }
+    await new KvShaperStore(kv, "lan0").save({ objects: [], slots: many });
+    assertEquals((await new KvShaperStore(kv, "lan0").load())?.slots, many);
+
+    const store = new KvShaperStore(kv, "lan0");
+    await store.load();
+    await store.save({ objects: [], slots: { "mac:02:00:00:00:00:01": 1 } });
+    assertEquals((await new KvShaperStore(kv, "lan0").load())?.slots, {
+      "mac:02:00:00:00:00:01": 1,
+    });
+    const chunks = await Array.fromAsync(kv.list({ prefix: ["shaper", "lan0", "slots"] }));
+    assertEquals(chunks.length, 1);
+  } finally {
+    kv.close();
+  }
+});
