@@ -14,6 +14,7 @@ export class PcapWriter implements PacketSink {
   readonly #buf = new Uint8Array(CHUNK);
   readonly #view = new DataView(this.#buf.buffer);
   #used = 0;
+  #source: Uint8Array | undefined;
 
   private constructor(path: string, temp: string, file: Deno.FsFile) {
     this.path = path;
@@ -53,7 +54,10 @@ export class PcapWriter implements PacketSink {
     v.setUint32(at + 4, Math.floor(nsec / 1000), true);
     v.setUint32(at + 8, capLen, true);
     v.setUint32(at + 12, wireLen, true);
-    this.#buf.set(new Uint8Array(data.buffer, data.byteOffset + offset, capLen), at + 16);
+    // One byte view per source buffer, not per packet: sources reuse theirs.
+    if (this.#source?.buffer !== data.buffer) this.#source = new Uint8Array(data.buffer);
+    const src = this.#source, buf = this.#buf, from = data.byteOffset + offset, to = at + 16;
+    for (let i = 0; i < capLen; i++) buf[to + i] = src[from + i];
     this.#used = at + 16 + capLen;
   }
 

@@ -54,6 +54,7 @@ const SERVER_HELLO = 4_000;
 export class Connection {
   readonly device: LiveDevice;
   readonly carrier: Carrier;
+  readonly #tcp: boolean;
   readonly client: Endpoint;
   readonly server: Endpoint;
   readonly dnsClient: Endpoint;
@@ -70,8 +71,6 @@ export class Connection {
   closeWhenDrained = false;
   /** The most it may send each way, bytes/s (a bulk profile's own cap). */
   maxRate = Infinity;
-  /** Largest datagram of a UDP stream. */
-  packet = 1200;
   /** Wire length of the packet last written. */
   wire = 0;
   #phase = DNS_QUERY;
@@ -94,6 +93,7 @@ export class Connection {
   ) {
     this.device = device;
     this.carrier = carrier;
+    this.#tcp = carrier === "tls" || carrier === "http";
     this.client = client;
     this.server = server;
     // Lookups go to the gateway's resolver over IPv4, AAAA ones too.
@@ -130,10 +130,6 @@ export class Connection {
   /** Starts a tick: UDP streams may send a few datagrams each way again. */
   tick(): void {
     this.#udpDown = this.#udpUp = 0;
-  }
-
-  get #tcp(): boolean {
-    return this.carrier === "tls" || this.carrier === "http";
   }
 
   /**
@@ -240,7 +236,7 @@ export class Connection {
   /** A datagram's size: the grant split over the datagrams left in the tick. */
   #datagram(grant: number, sent: number): number {
     const left = UDP_PER_TICK - sent;
-    return Math.min(SEGMENT, Math.max(1, Math.ceil(grant / left)), Math.max(this.packet, grant));
+    return Math.min(SEGMENT, Math.max(1, Math.ceil(grant / left)));
   }
 
   #segment(

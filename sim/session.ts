@@ -67,15 +67,14 @@ export class Session {
         break;
       }
       case "call": {
+        // Its datagrams come coalesced, as GRO shows them: `packet` sets no size here.
         const c = this.#persistent("udp", p.hosts);
-        c.packet = p.packet;
         c.backlogDown = c.backlogUp = p.rate * dt; // late media is dropped, not queued
         break;
       }
       case "game": {
         // Game servers listen on their own ports (7777 is Unreal's), not STUN's.
         const c = this.#persistent("udp", p.hosts, 7777);
-        c.packet = p.packet;
         c.backlogDown = c.backlogUp = p.pps * p.packet * dt;
         break;
       }

@@ -70,7 +70,7 @@ export class SimSource implements PacketSource {
   readonly #gateway: Endpoint;
   readonly #sessions: Session[] = [];
   readonly #timeline: { at: number; entry: TimelineEntry }[];
-  #conns: Connection[] = [];
+  readonly #conns: Connection[] = [];
   readonly #dhcpDue: LiveDevice[] = [];
   readonly #wantDown: Float64Array;
   readonly #wantUp: Float64Array;
@@ -212,8 +212,10 @@ export class SimSource implements PacketSource {
       }
     }
     if (!progress) {
-      // The tick is spent: drop closed connections, move the clock on.
-      this.#conns = conns.filter((c) => !c.done);
+      // The tick is spent: drop closed connections (in place), move the clock on.
+      let kept = 0;
+      for (const c of conns) if (!c.done) conns[kept++] = c;
+      conns.length = kept;
       this.#tickOpen = false;
       this.#tick = Math.round((this.#tick + TICK) * 10) / 10;
     }

@@ -43,6 +43,10 @@ async function withData(fill: (kv: Deno.Kv) => Promise<void>, fn: (data: string)
   }
 }
 
+/** `sluice shaper reset --dry-run` of lan9 over `data`. */
+const dryReset = (data: string) =>
+  sluiceCommand("shaper", "reset", "--iface", "lan9", "--data", data, "--dry-run");
+
 /** What a run with every command succeeding would have kept. */
 async function applied(kv: Deno.Kv): Promise<void> {
   const shaper = new Shaper({
@@ -74,15 +78,7 @@ Deno.test("sluice shaper status lists what was applied, and reset --dry-run chan
       "down/filter/mac:02:00:00:00:00:07/v4",
     ]);
 
-    const reset = await sluiceCommand(
-      "shaper",
-      "reset",
-      "--iface",
-      "lan9",
-      "--data",
-      data,
-      "--dry-run",
-    );
+    const reset = await dryReset(data);
     assertEquals([reset.code, reset.stderr], [0, ""]);
     const lines = reset.stdout.trimEnd().split("\n");
     assertEquals(lines.slice(-SWEEP.length), SWEEP);
@@ -123,15 +119,7 @@ Deno.test("sluice shaper reset sweeps past an applied state it cannot read", asy
       'sluice shaper: shaper state of lan9 is incomplete: run "sluice shaper reset"\n',
     );
 
-    const reset = await sluiceCommand(
-      "shaper",
-      "reset",
-      "--iface",
-      "lan9",
-      "--data",
-      data,
-      "--dry-run",
-    );
+    const reset = await dryReset(data);
     assertEquals(reset.code, 0, reset.stderr);
     assertStringIncludes(reset.stderr, "sweeping instead");
     assertEquals(reset.stdout.trimEnd().split("\n"), SWEEP);
