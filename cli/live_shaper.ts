@@ -47,6 +47,8 @@ export class LiveShaper {
   readonly #events: EventLog;
   #pending: ShaperEvent[] = [];
   #lastPlan = "";
+  #engineRevision = -1;
+  #revision = -1;
   #plan: ShapePlan | null = null;
 
   constructor(kv: Deno.Kv, options: LiveShaperOptions) {
@@ -76,11 +78,16 @@ export class LiveShaper {
    * at engine time `nowMs`; logs what was done.
    */
   async sync(engine: PolicyEngine, monitor: Monitor, nowMs: number): Promise<void> {
+    // Nothing the plan is made of moved: only a retry may be due.
+    if (engine.revision === this.#engineRevision && monitor.devices.revision === this.#revision) {
+      await this.shaper.tick(nowMs);
+      return await this.#flush(engine);
+    }
+    this.#engineRevision = engine.revision;
+    this.#revision = monitor.devices.revision;
     const { plan, skipped } = shapePlan(engine.desired(), (id) => {
       const index = monitor.devices.indexOf(id);
-      if (index < 0) return null;
-      const d = monitor.devices.device(index, nowMs / 1000);
-      return { mac: d.mac, addresses: d.addresses };
+      return index < 0 ? null : monitor.devices.addressesOf(index);
     }, this.#o.protect);
     const text = JSON.stringify(plan);
     if (text !== this.#lastPlan) {

@@ -92,8 +92,9 @@ export class LinuxRenderer implements ShaperRenderer {
       for (const f of LATENCY_FILTERS) objects.push(f(side));
     }
     const shaped = plan.devices.filter((d) => !d.blocked);
+    const slotOf = slotPicker(slots);
     for (const device of shaped) {
-      const slot = slotOf(device.id, slots);
+      const slot = slotOf(device.id);
       for (const side of [down, up]) objects.push(...deviceObjects(side, device, slot));
     }
     objects.push(NFT_TABLE_OBJECT);
@@ -192,16 +193,25 @@ function deviceObjects(side: TreeSide, device: ShapeDevice, slot: number): Shape
   return objects;
 }
 
-/** The device's slot, a new one when it has none. */
-function slotOf(id: string, slots: Map<string, number>): number {
-  let slot = slots.get(id);
-  if (slot === undefined) {
-    const used = new Set(slots.values());
-    for (slot = 1; used.has(slot); slot++);
-    if (slot > MAX_SLOTS) throw new RangeError(`more than ${MAX_SLOTS} shaped devices`);
-    slots.set(id, slot);
-  }
-  return slot;
+/**
+ * Each device's slot from `slots`, a new one (the lowest free) when it has
+ * none. Slots are only taken while rendering, so the lowest free one never
+ * goes down: the search goes on from the last, not from 1 for each new device.
+ */
+function slotPicker(slots: Map<string, number>): (id: string) => number {
+  let used: Set<number> | null = null, free = 1;
+  return (id) => {
+    let slot = slots.get(id);
+    if (slot === undefined) {
+      used ??= new Set(slots.values());
+      while (used.has(free)) free++;
+      slot = free;
+      if (slot > MAX_SLOTS) throw new RangeError(`more than ${MAX_SLOTS} shaped devices`);
+      slots.set(id, slot);
+      used.add(slot);
+    }
+    return slot;
+  };
 }
 
 function checkName(name: string, what: string): void {

@@ -28,6 +28,12 @@ export class Session {
   #conn: Connection | null = null;
   #next: number;
   done = false;
+  /**
+   * Before this time step() does nothing: a fetch's or chatter's next
+   * exchange, or its end. The simulator skips the call for thousands of
+   * idle devices each tick (-Infinity: stepped every tick).
+   */
+  wake = -Infinity;
 
   constructor(
     device: LiveDevice,
@@ -47,6 +53,7 @@ export class Session {
     // Background profiles do not all fire at once at the start.
     const every = "everySeconds" in profile ? profile.everySeconds : 0;
     this.#next = start + (every ? random.float() * every : 0);
+    this.#sleep();
   }
 
   /** Adds this tick's demand ([t, t + dt)); ends the session at `until`. */
@@ -85,7 +92,10 @@ export class Session {
           if (p.direction === "down") c.backlogDown = p.bytes;
           else c.backlogUp = p.bytes;
           c.closeWhenDrained = true;
-        } else if (this.#conn.done) this.done = true;
+        } else if (this.#conn.done) {
+          this.done = true;
+          this.wake = Infinity;
+        }
         break;
       }
       case "chatter":
@@ -94,12 +104,16 @@ export class Session {
         if (t - this.#next > p.everySeconds) this.#next = t;
         while (t >= this.#next) {
           this.#next += Math.max(1, r.exponential(p.everySeconds));
+          // A blocked device's attempt fails (its SYN is dropped); it tries again next time
+          // rather than piling up connections that would all burst out when the block lifts.
+          if (this.device.blocked) continue;
           const c = this.#open(this.device, "tls", r.pick(p.hosts));
           const bytes = Math.round(p.bytes * (0.5 + r.float()));
           c.backlogDown = bytes;
           c.backlogUp = 300 + Math.round(bytes / 20);
           c.closeWhenDrained = true;
         }
+        this.#sleep();
         break;
       }
     }
@@ -109,6 +123,13 @@ export class Session {
   end(): void {
     this.#conn?.close();
     this.done = true;
+    this.wake = Infinity;
+  }
+
+  /** Chatter and browsing wait for their next exchange (or end); the rest runs each tick. */
+  #sleep(): void {
+    const kind = this.profile.kind;
+    if (kind === "chatter" || kind === "browse") this.wake = Math.min(this.#next, this.until);
   }
 
   #persistent(carrier: Carrier, hosts: string[], udpPort?: number): Connection {

@@ -4,7 +4,8 @@
  * they exchange come out in batches like a capture's. Limits and blocks set
  * with {@linkcode SimSource.enforce} (from the dry-run shaper's plan) hold
  * each device to them: a backlogged sender gets no more than its limit, a
- * blocked device falls silent. Same scenario and seed, same bytes.
+ * blocked device falls silent (but for a DHCP request to the gateway
+ * itself, which a block of forwarded traffic does not stop). Same scenario and seed, same bytes.
  *
  * @module
  */
@@ -74,6 +75,9 @@ export class SimSource implements PacketSource {
   readonly #dhcpDue: LiveDevice[] = [];
   readonly #wantDown: Float64Array;
   readonly #wantUp: Float64Array;
+  /** The devices with connections in this tick (#grant's), and a mark for each. */
+  readonly #wanting: number[] = [];
+  readonly #marked: Uint8Array;
   readonly #onNote: SimOptions["onNote"];
   // The queue of packets written and not yet delivered.
   readonly #buf = new Uint8Array(BUFFER);
@@ -128,6 +132,7 @@ export class SimSource implements PacketSource {
     }
     this.#wantDown = new Float64Array(this.#devices.length);
     this.#wantUp = new Float64Array(this.#devices.length);
+    this.#marked = new Uint8Array(this.#devices.length);
     this.#timeline = scenario.timeline.map((entry) => ({ at: this.start + entry.at, entry }));
   }
 
@@ -153,8 +158,12 @@ export class SimSource implements PacketSource {
   read(sink: PacketSink, maxPackets = 4096): Promise<number> {
     if (this.#closed) return Promise.resolve(END_OF_CAPTURE);
     let n = 0, quiet = 0;
+    const second = Math.floor(this.#tick);
     while (n < maxPackets) {
       if (this.#head === this.#queued) {
+        // Like a capture's timeout: a batch ends with its simulated second, so the caller
+        // (the shaper's plan, a paced demo) acts at least once a second on a quiet network.
+        if (n > 0 && !this.#tickOpen && this.#tick >= second + 1) break;
         if (!this.#fill()) {
           if (this.#tick >= this.end) break;
           // A quiet second still returns, so the caller's clock moves on.
@@ -248,8 +257,15 @@ export class SimSource implements PacketSource {
       this.#onNote?.({ time: at, device: entry.device, note: entry.note });
       if (entry.every) this.#schedule(at + entry.every, entry);
     }
-    for (const s of this.#sessions) s.step(t, TICK);
-    if (this.#sessions.some((s) => s.done)) {
+    // Sessions end only in step(): those asleep cannot have ended.
+    let ended = false;
+    for (const s of this.#sessions) {
+      if (s.wake <= t) {
+        s.step(t, TICK);
+        if (s.done) ended = true;
+      }
+    }
+    if (ended) {
       const live = this.#sessions.filter((s) => !s.done);
       this.#sessions.length = 0;
       this.#sessions.push(...live);
@@ -258,15 +274,26 @@ export class SimSource implements PacketSource {
   }
 
   #grant(): void {
-    const conns = this.#conns, down = this.#wantDown.fill(0), up = this.#wantUp.fill(0);
+    // Only devices with connections want anything: the others add nothing to the link's
+    // totals. Those with, in index order, so that the sums come out the same to the bit.
+    const conns = this.#conns, down = this.#wantDown, up = this.#wantUp, wanting = this.#wanting;
+    wanting.length = 0;
     for (const c of conns) {
       c.tick();
-      down[c.device.index] += Math.min(c.backlogDown, c.maxRate * TICK);
-      up[c.device.index] += Math.min(c.backlogUp, c.maxRate * TICK);
+      const i = c.device.index;
+      if (this.#marked[i] === 0) {
+        this.#marked[i] = 1;
+        down[i] = up[i] = 0;
+        wanting.push(i);
+      }
+      down[i] += Math.min(c.backlogDown, c.maxRate * TICK);
+      up[i] += Math.min(c.backlogUp, c.maxRate * TICK);
     }
+    wanting.sort((a, b) => a - b);
     let totalDown = 0, totalUp = 0;
-    for (const d of this.#devices) {
-      const i = d.index;
+    for (const i of wanting) {
+      const d = this.#devices[i];
+      this.#marked[i] = 0;
       if (d.blocked) down[i] = up[i] = 0;
       // The device's share of its own limit, as a fraction of what it wants.
       const fd = down[i] > d.limitDown * TICK ? d.limitDown * TICK / down[i] : 1;

@@ -17,22 +17,36 @@ export function canonicalIp(text: string): string | null {
  * (macOS prints `a:b:c:d:e:f`), as a 48-bit number; -1 if not one.
  */
 export function parseMac(text: string): number {
-  const parts = text.split(/[:-]/);
-  if (parts.length !== 6) return -1;
-  let value = 0;
-  for (const p of parts) {
-    if (!/^[0-9a-fA-F]{1,2}$/.test(p)) return -1;
-    value = value * 256 + parseInt(p, 16);
+  // By hand, not split and a regex per octet: the shaper looks MACs up for thousands of devices.
+  let value = 0, octets = 0, digits = 0, octet = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 58; // the end closes the last octet
+    if (c === 58 || c === 45) { // ":" or "-"
+      if (digits === 0 || ++octets > 6) return -1;
+      value = value * 256 + octet;
+      digits = octet = 0;
+      continue;
+    }
+    const v = c >= 48 && c <= 57
+      ? c - 48
+      : c >= 97 && c <= 102
+      ? c - 87
+      : c >= 65 && c <= 70
+      ? c - 55
+      : -1;
+    if (v < 0 || ++digits > 2) return -1;
+    octet = octet * 16 + v;
   }
-  return value;
+  return octets === 6 ? value : -1;
 }
+
+const HEX_OCTETS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** A 48-bit MAC number as lowercase `aa:bb:cc:dd:ee:ff`. */
 export function formatMac(mac: number): string {
-  let out = "";
-  for (let shift = 40; shift >= 0; shift -= 8) {
-    const octet = Math.floor(mac / 2 ** shift) % 256;
-    out += (shift === 40 ? "" : ":") + octet.toString(16).padStart(2, "0");
+  let out = HEX_OCTETS[Math.floor(mac / 2 ** 40) % 256];
+  for (let shift = 32; shift >= 0; shift -= 8) {
+    out += ":" + HEX_OCTETS[Math.floor(mac / 2 ** shift) % 256];
   }
   return out;
 }

@@ -62,6 +62,12 @@ export class DeviceTable {
   readonly maxDevices: number;
   /** Devices forgotten to make room so far. */
   forgotten = 0;
+  /**
+   * Counts changes to which MAC and addresses each device has (not to when
+   * they were seen): while it stays the same, so does {@linkcode addressesOf}
+   * as a set.
+   */
+  revision = 0;
 
   readonly #lan: LanSubnets;
   readonly #oui?: OuiTable;
@@ -193,6 +199,9 @@ export class DeviceTable {
 
   /** The index of the device with this id (MAC in any case, IPv6 in any form), or -1. */
   indexOf(id: string): number {
+    // Ids come in their one spelling mostly (the policy's, the shaper's): no parsing then.
+    const known = this.#byId.get(id);
+    if (known !== undefined) return known;
     const key = normalDeviceId(id);
     return key === null ? -1 : this.#byId.get(key) ?? -1;
   }
@@ -236,6 +245,19 @@ export class DeviceTable {
     );
   }
 
+  /**
+   * Only the device's MAC and addresses (IPv4 first, newest first): what the
+   * shaper needs each second, without the naming work of {@linkcode device}.
+   */
+  addressesOf(index: number): { mac: string | null; addresses: string[] } {
+    this.#check(index);
+    const mac = this.#mac[index];
+    return {
+      mac: mac >= 0 ? formatMac(mac) : null,
+      addresses: this.#addresses.list(index),
+    };
+  }
+
   /** Every device, as {@linkcode device}, first seen first. */
   list(now: number, hints?: DeviceHints, extra?: DeviceExtra): Device[] {
     const context = new ViewContext(hints, extra);
@@ -262,7 +284,10 @@ export class DeviceTable {
       if (!this.#lan.contains(ip.version, ip.words)) continue;
       const owner = this.#byAddress.get(ip.version, w0, w1, w2, w3);
       if (owner >= 0) {
-        if (!this.#macIsId[owner]) this.#mac[owner] = mac;
+        if (!this.#macIsId[owner] && this.#mac[owner] !== mac) {
+          this.#mac[owner] = mac;
+          this.revision++;
+        }
         continue;
       }
       const d = this.#byMac.get(MAC_TAG, Math.floor(mac / TWO32), mac >>> 0, 0, 0);
@@ -291,6 +316,7 @@ export class DeviceTable {
   /** Gives the address to `d`, taking it from any device that held it. */
   #learn(d: number, version: number, w0: number, w1: number, w2: number, w3: number, time: number) {
     const owner = this.#byAddress.get(version, w0, w1, w2, w3);
+    if (owner !== d) this.revision++; // a new address, or one moving between devices
     if (owner >= 0 && owner !== d) this.#addresses.remove(owner, version, w0, w1, w2, w3);
     const dropped = this.#addresses.add(d, version, w0, w1, w2, w3, time);
     if (dropped) this.#byAddress.delete(version, dropped[0], dropped[1], dropped[2], dropped[3], d);
@@ -345,6 +371,7 @@ export class DeviceTable {
     this.#recency.remove(d);
     this.#generation[d]++;
     this.forgotten++;
+    this.revision++;
   }
 
   #grow(): void {

@@ -65,6 +65,14 @@ export interface EventLogOptions {
 const PREFIX = "events";
 
 /**
+ * The next n of the last few event times, per KV: the logs of one process
+ * (the policy's, the shaper's) share them, so that one does not try each n
+ * taken before, a commit each, when it logs at a time written to already
+ * (a thousand shaper operations in one second, then the policy's decisions).
+ */
+const NEXT_N = new WeakMap<Deno.Kv, Map<number, number>>();
+
+/**
  * Appends events under `["events", time, n]` and lists them back newest first.
  *
  * @example
@@ -85,11 +93,13 @@ const PREFIX = "events";
 export class EventLog {
   readonly #kv: Deno.Kv;
   readonly #retention: number;
-  #lastTime = -Infinity;
-  #nextN = 0;
+  readonly #nextN: Map<number, number>;
 
   constructor(kv: Deno.Kv, options: EventLogOptions = {}) {
     this.#kv = kv;
+    let nextN = NEXT_N.get(kv);
+    if (!nextN) NEXT_N.set(kv, nextN = new Map());
+    this.#nextN = nextN;
     this.#retention = options.retentionMs ?? 400 * 86_400_000;
     if (!(this.#retention > 0) || !Number.isFinite(this.#retention)) {
       throw new RangeError(`retentionMs must be a positive number, got ${this.#retention}`);
@@ -114,7 +124,7 @@ export class EventLog {
     if (event.reason !== undefined) value.reason = event.reason;
     if (event.data !== undefined) value.data = event.data;
     // Several events in one millisecond (or another writer's) take the next free n.
-    let n = time === this.#lastTime ? this.#nextN : 0;
+    let n = this.#nextN.get(time) ?? 0;
     for (;;) {
       const key = [PREFIX, time, n];
       const result = await this.#kv.atomic()
@@ -124,8 +134,8 @@ export class EventLog {
       if (result.ok) break;
       n++;
     }
-    this.#lastTime = time;
-    this.#nextN = n + 1;
+    this.#nextN.set(time, n + 1);
+    if (this.#nextN.size > 64) this.#nextN.delete(this.#nextN.keys().next().value!);
     return `${time}-${n}`;
   }
 

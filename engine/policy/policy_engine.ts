@@ -107,6 +107,7 @@ export class PolicyEngine {
   /** Counters seeded for devices not seen yet, by device id. */
   readonly #seeds = new Map<string, Map<string, Counter>>();
   #nextBoundary = -Infinity;
+  #revision = 0;
 
   constructor(policy: PolicyConfig) {
     this.#base = this.#policy = policy;
@@ -222,7 +223,16 @@ export class PolicyEngine {
       known.state = state;
     }
     this.#dirty.clear();
+    if (states.length > 0) this.#revision++;
     return { decisions, alerts, states };
+  }
+
+  /**
+   * Counts changes to {@linkcode states}: while it stays the same, so do
+   * they (a shaper syncing each second skips planning).
+   */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** A device's desired state, if it has been seen. */
@@ -285,7 +295,7 @@ export class PolicyEngine {
   }
 
   #forget(known: Known, timeMs: number, push: (e: readonly AlertEvent[]) => void): void {
-    this.#known.delete(known.id);
+    if (this.#known.delete(known.id) && known.state) this.#revision++;
     this.#familiar.add(known.id);
     this.#auto?.forget(known.index);
     this.#spikes?.reset(known.index);

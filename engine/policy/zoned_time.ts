@@ -179,19 +179,39 @@ export function periodStart(period: QuotaPeriod, ms: number, tz: string): number
       const offset = wall - ms;
       const start = wallFrom(year, month, day, hour) - offset;
       // The offset changed within the hour: this hour began at the change.
-      return offsetAt(start, tz) === offset ? start : findTransition(start, ms, tz);
+      return recall(tz, start, offsetAt) === offset ? start : findTransition(start, ms, tz);
     }
     case "day":
-      return resolveWall(wallFrom(year, month, day), tz).earlier;
+      return recall(tz, wallFrom(year, month, day), earliest);
     case "week":
-      return resolveWall(wallFrom(year, month, day - wallWeekday(wall)), tz).earlier;
+      return recall(tz, wallFrom(year, month, day - wallWeekday(wall)), earliest);
     case "month":
-      return resolveWall(wallFrom(year, month, 1), tz).earlier;
+      return recall(tz, wallFrom(year, month, 1), earliest);
   }
   throw new TypeError(
     `period must be "hour", "day", "week" or "month", got ${JSON.stringify(period)}`,
   );
 }
+
+/** The first instant at which `tz`'s wall clock reads `wall` (or the first after its gap). */
+function earliest(wall: number, tz: string): number {
+  return resolveWall(wall, tz).earlier;
+}
+
+/**
+ * `f(x, tz)`, remembered: a counter asks for the same period's start every
+ * second, and each answer costs several Intl calls. `f` is pure.
+ */
+function recall(tz: string, x: number, f: (x: number, tz: string) => number): number {
+  const key = `${f.name} ${tz} ${x}`;
+  let value = recalled.get(key);
+  if (value === undefined) {
+    if (recalled.size >= 256) recalled.clear();
+    recalled.set(key, value = f(x, tz));
+  }
+  return value;
+}
+const recalled = new Map<string, number>();
 
 /**
  * The end (epoch ms, excluded) of the local period of `tz` that holds `ms`:

@@ -338,3 +338,18 @@ Deno.test("DeviceTable.device() matches a MAC device's neighbour entry by MAC on
   const own = [...stale, { ip: "192.168.1.9", mac: LAPTOP, name: "laptop.lan" }];
   assertEquals(pick(t.device(d, 1, undefined, { neighbours: own })), ["laptop.lan", "neighbour"]);
 });
+
+Deno.test("DeviceTable.revision moves when a device's addresses change, not when it is seen again", () => {
+  const t = table();
+  const d = from(t, LAPTOP, "192.168.1.7", 1);
+  const first = t.revision;
+  from(t, LAPTOP, "192.168.1.7", 2);
+  assertEquals(t.revision, first, "the same address seen again");
+  from(t, LAPTOP, "192.168.1.8", 3);
+  assert(t.revision > first, "a new address");
+  const second = t.revision;
+  from(t, PHONE, "192.168.1.8", 4);
+  assert(t.revision > second, "an address moving to another device");
+  assertEquals(t.addressesOf(d), { mac: LAPTOP, addresses: ["192.168.1.7"] });
+  assertThrows(() => t.addressesOf(9), RangeError, "no device 9");
+});

@@ -217,3 +217,27 @@ Deno.test("PolicyEngine.desired() gives the shaper the link, shares, latency-sen
   assertEquals(desired.latencySensitive, ["VideoCalls", "Gaming"]);
   assertEquals(desired.devices.map((d) => [d.id, d.down]), [[other.id, null], [KID, 1_000_000]]);
 });
+
+Deno.test("PolicyEngine.revision moves when a device's state changes, and only then", () => {
+  const engine = new PolicyEngine(parsePolicy({
+    timeZone: "Europe/Berlin",
+    link: { down: "100Mbit", up: "20Mbit" },
+    auto: { enabled: false },
+    groups: { kids: [KID] },
+    rules: [{
+      id: "bedtime",
+      devices: { group: "kids" },
+      schedule: [{ days: ["wed"], from: "21:00", to: "07:00" }],
+      action: { kind: "block" },
+    }],
+  }));
+  const revisions: number[] = [];
+  for (let s = 1; s <= 20; s++) {
+    engine.second(T0 + s * 1000, [kid(MBIT)]);
+    revisions.push(engine.revision);
+  }
+  // Seen at 20:59:51 (a first state), blocked at 21:00:00; the same otherwise.
+  assertEquals(revisions.filter((r, i) => i > 0 && r !== revisions[i - 1]).length, 1);
+  assertEquals(revisions[0], 1);
+  assertEquals(revisions.at(-1), 2);
+});
