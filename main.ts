@@ -15,6 +15,7 @@ import { EXPLAIN_HELP, explainCommand } from "./cli/explain.ts";
 import { OVERRIDE_HELP, overrideCommand } from "./cli/override.ts";
 import { SHAPER_HELP, shaperCommand } from "./cli/shaper_command.ts";
 import { SIM_HELP, simCommand } from "./cli/sim.ts";
+import { DEMO_HELP, demoCommand } from "./cli/demo.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
 const VERSION = "0.1.0";
@@ -33,6 +34,7 @@ Commands:
   override DEVICE ACTION  block, limit, prioritise or allow a device now, for a while
   shaper status|reset  what the shaper applied on an interface; remove all of it
   sim SCENARIO         run a simulated network through the engine (family, office, stress)
+  demo [SCENARIO]      watch a simulated home network in real time (or --speed N), no root needed
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
   override: { help: OVERRIDE_HELP, run: overrideCommand },
   shaper: { help: SHAPER_HELP, run: shaperCommand },
   sim: { help: SIM_HELP, run: simCommand },
+  demo: { help: DEMO_HELP, run: (argv) => demoCommand(argv) },
 };
 
 /** Runs the command line and returns the process exit code. */

@@ -8,7 +8,7 @@ import { Monitor } from "../engine/monitor.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { DeviceLookups } from "./device_lookups.ts";
-import { formatBytes } from "./flow_text.ts";
+import { minuteLine } from "./minute_line.ts";
 import { HistoryRecorder } from "./history_recorder.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { lanOption } from "./replay.ts";
@@ -249,15 +249,4 @@ export function cidrOf(a: InterfaceAddress): string | null {
   let bits = 0;
   for (const word of mask.words) for (let v = word; v !== 0; v >>>= 1) bits += v & 1;
   return `${a.address.replace(/%.*$/, "")}/${bits}`;
-}
-
-function minuteLine(monitor: Monitor, start: number): string {
-  const link = monitor.meter.link().windows["1m"];
-  const top = monitor.meter.top(3, "1m").map((d) => {
-    const w = monitor.meter.device(d).windows["1m"];
-    return `${monitor.devices.id(d)} ${formatBytes(w.down * 60)}↓ ${formatBytes(w.up * 60)}↑`;
-  });
-  const at = new Date(start * 1000).toISOString().slice(11, 16);
-  return `${at} link ${formatBytes(link.down * 60)}↓ ${formatBytes(link.up * 60)}↑; ` +
-    `${monitor.devices.size} devices; top: ${top.join(", ") || "none"}`;
 }

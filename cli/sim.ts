@@ -1,6 +1,6 @@
 import { parseDuration } from "../engine/policy/mod.ts";
 import { loadScenario, type Scenario } from "../sim/scenario.ts";
-import { intOption, parseArgs } from "./args.ts";
+import { intOption, parseArgs, type ParsedArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { PcapWriter } from "./pcap_writer.ts";
 import { runSimulation, type SimSummary } from "./sim_run.ts";
@@ -45,16 +45,8 @@ export async function simCommand(argv: string[]): Promise<number> {
     positionals: { min: 1, max: 1, names: "SCENARIO" },
   });
   const scenario = await scenarioArgument(args.positionals[0], command);
-  let until: number;
-  try {
-    until = parseDuration(args.options.get("until") ?? "24h");
-  } catch (err) {
-    throw new UsageError(`${command}: --until: ${(err as Error).message}`);
-  }
-  if (!(until > 0)) throw new UsageError(`${command}: --until must be more than 0 s`);
-  const seed = args.options.has("seed")
-    ? intOption(args, "seed", 0, 0, 0xffffffff, command)
-    : undefined;
+  const until = untilOption(args, command);
+  const seed = seedOption(args, command);
   const data = args.options.get("data");
   const kv = data === undefined ? await Deno.openKv(":memory:") : await openStore(data, command);
   const pcapPath = args.options.get("pcap");
@@ -100,11 +92,30 @@ export async function scenarioArgument(text: string, command: string): Promise<S
   }
 }
 
-function summaryText(s: SimSummary): string {
+/** --until: simulated time from the start, more than 0 (default 24 h). */
+export function untilOption(args: ParsedArgs, command: string): number {
+  let until: number;
+  try {
+    until = parseDuration(args.options.get("until") ?? "24h");
+  } catch (err) {
+    throw new UsageError(`${command}: --until: ${(err as Error).message}`);
+  }
+  if (!(until > 0)) throw new UsageError(`${command}: --until must be more than 0 s`);
+  return until;
+}
+
+/** --seed: another seed than the scenario's, or undefined. */
+export function seedOption(args: ParsedArgs, command: string): number | undefined {
+  return args.options.has("seed") ? intOption(args, "seed", 0, 0, 0xffffffff, command) : undefined;
+}
+
+/** The closing lines of a run: what it sent, decided and shaped, and its hash. */
+export function summaryText(s: SimSummary): string {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-  const top = [...s.devices].sort((a, b) => b.down + b.up - a.down - a.up).slice(0, 5)
+  const top = s.devices.filter((d) => d.down + d.up > 0)
+    .sort((a, b) => b.down + b.up - a.down - a.up).slice(0, 5)
     .map((d) => `${d.name} ${mb(d.down)}↓ ${mb(d.up)}↑`);
   return `\n${s.scenario} (seed ${s.seed}), ${s.from} to ${s.to}: ${s.packets} packets, ` +
     `${mb(s.bytes)}; ${s.decisions} decision and alert lines, ${s.shaperOperations} shaper ` +
-    `operations (dry-run)\ntop: ${top.join(", ")}\nhash ${s.hash}`;
+    `operations (dry-run)\ntop: ${top.join(", ") || "none"}\nhash ${s.hash}`;
 }

@@ -27,8 +27,12 @@ export interface SimRunOptions {
   tap?: PacketSink;
   /** Each second the engine closes, with the monitor (tests watch rates here). */
   onSecond?: (second: number, monitor: Monitor) => void;
+  /** Each minute the engine closes (its start, epoch s), with the monitor. */
+  onMinute?: (start: number, monitor: Monitor) => void;
   /** Called after each batch with the simulated time: `sluice demo` waits here. */
   pace?: (simTime: number) => Promise<void>;
+  /** Ends the run early (Ctrl-C in `sluice demo`); the summary covers what ran. */
+  signal?: AbortSignal;
 }
 
 /** What a run did, for `--json` and tests. */
@@ -87,7 +91,10 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
     lan: new LanSubnets([scenario.lan, ...(scenario.lan6 ? [scenario.lan6] : [])]),
     catalogue,
     oui: defaultOui(),
-    onMinute: (start, usage) => recorder.minute(monitor, start, usage),
+    onMinute: (start, usage) => {
+      recorder.minute(monitor, start, usage);
+      o.onMinute?.(start, monitor);
+    },
     onSecond: (second) => {
       deciding?.feed.second(monitor, second);
       o.onSecond?.(second, monitor);
@@ -106,7 +113,7 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
   await deciding?.start(recorder.history, startMs, catalogue);
   await shaping?.start();
   let synced = NaN;
-  for (;;) {
+  while (!o.signal?.aborted) {
     const got = await source.read(sink);
     if (got === END_OF_CAPTURE) break;
     if (got === 0) monitor.advance(source.now());
@@ -121,8 +128,9 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
     await o.pace?.(source.now());
   }
   monitor.finish();
-  await deciding?.stop(source.end * 1000);
-  await recorder.stop(monitor, source.end * 1000, monitor.tracker.namer?.deviceHints);
+  const end = o.signal?.aborted ? source.now() : source.end;
+  await deciding?.stop(end * 1000);
+  await recorder.stop(monitor, end * 1000, monitor.tracker.namer?.deviceHints);
   const devices = scenario.devices.map((d) => {
     const index = monitor.devices.indexOf(`mac:${d.mac.toLowerCase()}`);
     const totals = index < 0 ? null : monitor.meter.device(index).totals;
@@ -133,7 +141,7 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
     scenario: scenario.name,
     seed: o.seed ?? scenario.seed,
     from: new Date(source.start * 1000).toISOString(),
-    to: new Date(source.end * 1000).toISOString(),
+    to: new Date(end * 1000).toISOString(),
     packets: c.packets,
     bytes: c.bytes,
     devices,

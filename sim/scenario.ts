@@ -346,3 +346,20 @@ export async function loadScenario(
   }
   return parseScenario(value);
 }
+
+/**
+ * A time in a scenario, in seconds from its start, written as a timeline's
+ * "at" is: "HH:MM[:SS]" (the first such time of day at or after the start,
+ * in the start's offset), "dN HH:MM", or "+DURATION". Errors name `path`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * const home = await loadScenario("family", Deno.readTextFile);
+ * assertEquals(scenarioTime(home, "19:15", "--from"), 69_300);
+ * assertEquals(scenarioTime(home, "+90s", "--from"), 90);
+ * ```
+ */
+export function scenarioTime(scenario: Scenario, text: string, path: string): number {
+  return resolveAt(text, scenario.start, scenario.utcOffset, path);
+}
