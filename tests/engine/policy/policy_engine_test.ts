@@ -27,8 +27,9 @@ function run(
   return out;
 }
 
-Deno.test("PolicyEngine applies and lifts a schedule at its exact boundaries, with no traffic needed", () => {
-  const engine = new PolicyEngine(parsePolicy({
+/** Blocks the kid's tablet on Wednesdays from 21:00 to 07:00; no automatic priorities. */
+function bedtimeEngine(): PolicyEngine {
+  return new PolicyEngine(parsePolicy({
     timeZone: "Europe/Berlin",
     link: { down: "100Mbit", up: "20Mbit" },
     auto: { enabled: false },
@@ -40,6 +41,10 @@ Deno.test("PolicyEngine applies and lifts a schedule at its exact boundaries, wi
       action: { kind: "block" },
     }],
   }));
+}
+
+Deno.test("PolicyEngine applies and lifts a schedule at its exact boundaries, with no traffic needed", () => {
+  const engine = bedtimeEngine();
   const decisions = run(engine, T0, 10 * 3600 + 60, (t) => t === T0 + 1000 ? [kid(1000)] : []);
   assertEquals(decisions.map((d) => [new Date(d.time).toISOString(), d.kind, d.ruleId]), [
     ["2024-01-10T20:00:00.000Z", "block", "bedtime"],
@@ -219,18 +224,7 @@ Deno.test("PolicyEngine.desired() gives the shaper the link, shares, latency-sen
 });
 
 Deno.test("PolicyEngine.revision moves when a device's state changes, and only then", () => {
-  const engine = new PolicyEngine(parsePolicy({
-    timeZone: "Europe/Berlin",
-    link: { down: "100Mbit", up: "20Mbit" },
-    auto: { enabled: false },
-    groups: { kids: [KID] },
-    rules: [{
-      id: "bedtime",
-      devices: { group: "kids" },
-      schedule: [{ days: ["wed"], from: "21:00", to: "07:00" }],
-      action: { kind: "block" },
-    }],
-  }));
+  const engine = bedtimeEngine();
   const revisions: number[] = [];
   for (let s = 1; s <= 20; s++) {
     engine.second(T0 + s * 1000, [kid(MBIT)]);
