@@ -16,6 +16,7 @@ import { OVERRIDE_HELP, overrideCommand } from "./cli/override.ts";
 import { SHAPER_HELP, shaperCommand } from "./cli/shaper_command.ts";
 import { SIM_HELP, simCommand } from "./cli/sim.ts";
 import { DEMO_HELP, demoCommand } from "./cli/demo.ts";
+import { PASSWD_HELP, passwdCommand } from "./cli/passwd.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
 const VERSION = "0.1.0";
@@ -35,6 +36,7 @@ Commands:
   shaper status|reset  what the shaper applied on an interface; remove all of it
   sim SCENARIO         run a simulated network through the engine (family, office, stress)
   demo [SCENARIO]      watch a simulated home network in real time (or --speed N), no root needed
+  passwd [USER]   set a web user's password, or create the user
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   shaper: { help: SHAPER_HELP, run: shaperCommand },
   sim: { help: SIM_HELP, run: simCommand },
   demo: { help: DEMO_HELP, run: (argv) => demoCommand(argv) },
+  passwd: { help: PASSWD_HELP, run: (argv) => passwdCommand(argv) },
 };
 
 /** Runs the command line and returns the process exit code. */
