@@ -30,6 +30,12 @@ class Family {
     this.lines.push(`${this.name}${labelText(labels)} ${valueText(value)}`);
     return this;
   }
+
+  /** The down and up samples of one series, `direction` last among its labels. */
+  downUp(down: number, up: number, labels: Labels = {}): this {
+    return this.sample(down, { ...labels, direction: "down" })
+      .sample(up, { ...labels, direction: "up" });
+  }
 }
 
 /** `\`, `"` and line feeds escaped, as label values need. */
@@ -88,8 +94,7 @@ export function metricsText(snapshot: LiveSnapshot): string {
     "Bytes a LAN device received (down) or sent (up) through the link since Sluice started.",
   );
   for (const d of s.devices) {
-    deviceBytes.sample(d.totalDown, { device: d.id, name: d.name, direction: "down" })
-      .sample(d.totalUp, { device: d.id, name: d.name, direction: "up" });
+    deviceBytes.downUp(d.totalDown, d.totalUp, { device: d.id, name: d.name });
   }
   const deviceRate = family(
     "sluice_device_rate_bytes",
@@ -97,8 +102,7 @@ export function metricsText(snapshot: LiveSnapshot): string {
     "A LAN device's bytes per second over the last closed second.",
   );
   for (const d of s.devices) {
-    deviceRate.sample(d.down, { device: d.id, name: d.name, direction: "down" })
-      .sample(d.up, { device: d.id, name: d.name, direction: "up" });
+    deviceRate.downUp(d.down, d.up, { device: d.id, name: d.name });
   }
   const appBytes = family(
     "sluice_app_bytes_total",
@@ -106,8 +110,7 @@ export function metricsText(snapshot: LiveSnapshot): string {
     "Bytes of an app (catalogue id) in a category through the link since Sluice started.",
   );
   for (const a of s.apps) {
-    appBytes.sample(a.totalDown, { app: a.id, category: a.category, direction: "down" })
-      .sample(a.totalUp, { app: a.id, category: a.category, direction: "up" });
+    appBytes.downUp(a.totalDown, a.totalUp, { app: a.id, category: a.category });
   }
   const appRate = family(
     "sluice_app_rate_bytes",
@@ -115,15 +118,12 @@ export function metricsText(snapshot: LiveSnapshot): string {
     "An app's bytes per second in a category over the last closed second.",
   );
   for (const a of s.apps) {
-    appRate.sample(a.down, { app: a.id, category: a.category, direction: "down" })
-      .sample(a.up, { app: a.id, category: a.category, direction: "up" });
+    appRate.downUp(a.down, a.up, { app: a.id, category: a.category });
   }
   family("sluice_link_bytes_total", "counter", "Bytes through the link since Sluice started.")
-    .sample(s.link.totalDown, { direction: "down" })
-    .sample(s.link.totalUp, { direction: "up" });
+    .downUp(s.link.totalDown, s.link.totalUp);
   family("sluice_link_rate_bytes", "gauge", "Bytes per second through the link, last second.")
-    .sample(s.link.down, { direction: "down" })
-    .sample(s.link.up, { direction: "up" });
+    .downUp(s.link.down, s.link.up);
   const capacity = family(
     "sluice_link_capacity_bytes",
     "gauge",
