@@ -50,6 +50,7 @@ export class LiveShaper {
   #engineRevision = -1;
   #revision = -1;
   #plan: ShapePlan | null = null;
+  #failures = 0;
 
   constructor(kv: Deno.Kv, options: LiveShaperOptions) {
     this.#o = options;
@@ -66,6 +67,16 @@ export class LiveShaper {
   /** The plan last applied (or, in dry-run, recorded); null before the first. */
   get plan(): ShapePlan | null {
     return this.#plan;
+  }
+
+  /** Operations that failed since start. */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** The mode it runs in. */
+  get mode(): ShaperMode {
+    return this.#o.mode;
   }
 
   /** Loads what a previous run applied. */
@@ -109,6 +120,7 @@ export class LiveShaper {
       this.#o.print(logged.message);
       await this.#events.append(logged);
       if (!e.ok) {
+        this.#failures++;
         const device = deviceOf(e.key);
         this.#o.alert(engine.shaperFailed(device, e.error ?? "failed", e.time), e.time);
       }

@@ -13,6 +13,7 @@ import { HistoryRecorder } from "./history_recorder.ts";
 import { LivePolicy } from "./live_policy.ts";
 import { LiveShaper } from "./live_shaper.ts";
 import { timeText } from "./decision_text.ts";
+import type { LiveWeb } from "./live_web.ts";
 
 /** Options for {@linkcode runSimulation}. */
 export interface SimRunOptions {
@@ -33,6 +34,8 @@ export interface SimRunOptions {
   pace?: (simTime: number) => Promise<void>;
   /** Ends the run early (Ctrl-C in `sluice demo`); the summary covers what ran. */
   signal?: AbortSignal;
+  /** Gets the run's parts, minutes and seconds: `sluice demo` serves the web from it. */
+  web?: Pick<LiveWeb, "start" | "minute" | "second">;
 }
 
 /** What a run did, for `--json` and tests. */
@@ -93,10 +96,12 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
     oui: defaultOui(),
     onMinute: (start, usage) => {
       recorder.minute(monitor, start, usage);
+      o.web?.minute(monitor, start, usage);
       o.onMinute?.(start, monitor);
     },
     onSecond: (second) => {
       deciding?.feed.second(monitor, second);
+      o.web?.second(monitor, second);
       o.onSecond?.(second, monitor);
     },
   });
@@ -112,7 +117,14 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
   await recorder.start(startMs, { note: `sim ${scenario.name}` });
   await deciding?.start(recorder.history, startMs, catalogue);
   await shaping?.start();
-  let synced = NaN;
+  await o.web?.start({
+    monitor,
+    history: recorder.history,
+    stats: () => source.stats(),
+    policy: deciding,
+    shaper: shaping,
+  }, startMs);
+  let synced = NaN, checked = NaN;
   while (!o.signal?.aborted) {
     const got = await source.read(sink);
     if (got === END_OF_CAPTURE) break;
@@ -125,6 +137,11 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
       obey(source, shaping.plan);
     }
     await deciding?.flush();
+    // Served, the demo takes overrides set on the web: looked for each simulated second.
+    if (o.web && deciding && Number.isFinite(decided) && decided !== checked) {
+      checked = decided;
+      await deciding.checkOverrides();
+    }
     await o.pace?.(source.now());
   }
   monitor.finish();

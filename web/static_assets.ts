@@ -32,7 +32,7 @@ const INDEX = "ui/index.html";
 /** A file name's extension, as the SPA fallback tells files from routes: ".7" of an IP is not one. */
 const EXTENSION = /\.([A-Za-z][A-Za-z0-9]{0,7})$/;
 /** First path segments that belong to the server, never to the client-side router. */
-const SERVER_PREFIXES = new Set(["api"]);
+const SERVER_PREFIXES = new Set(["api", "metrics"]);
 
 /**
  * Reads assets from the directory beside this module (web/), or `base`.
@@ -130,7 +130,9 @@ async function serve(c: Context, path: string, bytes: Uint8Array): Promise<Respo
     "Content-Type": TYPES[EXTENSION.exec(path)?.[1].toLowerCase() ?? ""] ??
       "application/octet-stream",
     "ETag": etag,
-    "Cache-Control": path === INDEX ? "no-cache" : "public, max-age=3600",
+    // Revalidated each time (a 304 when unchanged): after an upgrade the browser
+    // must not mix old modules with new ones.
+    "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
   };
   if (matches(c.req.header("If-None-Match"), etag)) {

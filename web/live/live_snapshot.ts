@@ -46,10 +46,14 @@ export interface LiveInputs {
   shaper?: ShaperStatus | null;
   /**
    * Bytes (up + down) each device used today, by device id: a map or a
-   * function (say, the history's day so far plus the minute still open).
+   * function of the id and the device's bytes since start (say, the
+   * history's day so far plus what it used since the last minute closed).
    * Missing ids, or no `today` at all, give 0.
    */
-  today?: ReadonlyMap<string, number> | ((id: string) => number | undefined) | null;
+  today?:
+    | ReadonlyMap<string, number>
+    | ((id: string, total: number) => number | undefined)
+    | null;
   /** App display names; default {@linkcode appNamer}() over the shipped catalogue. */
   appName?: AppNamer;
   /** Link capacity in bytes/s; default the policy's link, else null. */
@@ -141,7 +145,7 @@ function devicesOf(inputs: LiveInputs, policy: PolicyEngine | null, appName: App
       up: usage.rate.up,
       totalDown: usage.totals.down,
       totalUp: usage.totals.up,
-      today: today(d.id),
+      today: today(d.id, usage.totals.down + usage.totals.up),
       topApp: topApp(usage.apps, appName),
       control: policy === null ? null : controlOf(policy.state(d.id)),
     });
@@ -152,9 +156,9 @@ function devicesOf(inputs: LiveInputs, policy: PolicyEngine | null, appName: App
   );
 }
 
-function todayOf(today: LiveInputs["today"]): (id: string) => number {
+function todayOf(today: LiveInputs["today"]): (id: string, total: number) => number {
   if (today === undefined || today === null) return () => 0;
-  if (typeof today === "function") return (id) => finite(today(id));
+  if (typeof today === "function") return (id, total) => finite(today(id, total));
   return (id) => finite(today.get(id));
 }
 
