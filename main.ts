@@ -18,8 +18,7 @@ import { SIM_HELP, simCommand } from "./cli/sim.ts";
 import { DEMO_HELP, demoCommand } from "./cli/demo.ts";
 import { PASSWD_HELP, passwdCommand } from "./cli/passwd.ts";
 import { UsageError } from "./cli/usage_error.ts";
-
-const VERSION = "0.1.0";
+import { VERSION } from "./cli/version.ts";
 
 const HELP = `sluice ${VERSION}: watch a network's traffic, per device and per flow
 

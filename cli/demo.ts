@@ -10,15 +10,25 @@ import { type PaceClock, Pacer, wallPaceClock } from "./pacer.ts";
 import { scenarioArgument, seedOption, summaryText, untilOption } from "./sim.ts";
 import { runSimulation } from "./sim_run.ts";
 import { UsageError } from "./usage_error.ts";
+import { LiveWeb } from "./live_web.ts";
+import type { InterfaceInfo } from "../web/web_context.ts";
+import { startWeb, WEB_FLAGS, WEB_OPTIONS, WEB_OPTIONS_HELP, webSettings } from "./web_server.ts";
+import { defaultCatalogue } from "../engine/catalogue/default.ts";
+import { VERSION } from "./version.ts";
 
 export const DEMO_HELP =
   `sluice demo [SCENARIO] [--speed N] [--from TIME] [--until DURATION] [--seed N] [--data DIR]
+            [--listen HOST:PORT] [--no-web]
 
 Shows Sluice at work without root, a gateway or libpcap: a simulated network
 (the family home unless SCENARIO names another) runs in real time through the
 real engine; its policy decides, and the dry-run shaper's limits and blocks
 hold the simulated devices. Events, decisions and each minute's busiest
 devices print as they happen. Ctrl-C stops and prints a summary.
+
+The web UI shows it all live at http://127.0.0.1:8080/ (sign in as "admin"
+with the password printed at start): watch the devices, throttle or block
+one, edit the policy's rules, export a report.
 
 SCENARIO is family (the default), office, stress or a scenario file (see
 "sluice sim --help").
@@ -36,6 +46,7 @@ Options:
   --data DIR          keep history, decisions and the shaper log in DIR for
                       "sluice report", "sluice explain" and the rest
                       (default: a temporary store, removed at exit)
+${WEB_OPTIONS_HELP}
   -h, --help          this help
 
 Example: sluice demo --from 19:15 --speed 10 (the 4K film, then Ben's 30 GB
@@ -58,7 +69,8 @@ export async function demoCommand(argv: string[], effects?: DemoEffects): Promis
   const command = "sluice demo";
   const args = parseArgs(argv, {
     command,
-    options: ["speed", "from", "until", "seed", "data"],
+    options: ["speed", "from", "until", "seed", "data", ...WEB_OPTIONS],
+    flags: WEB_FLAGS,
     positionals: { min: 0, max: 1, names: "SCENARIO" },
   });
   const scenario = await scenarioArgument(args.positionals[0] ?? "family", command);
@@ -77,6 +89,7 @@ export async function demoCommand(argv: string[], effects?: DemoEffects): Promis
       throw new UsageError(`${command}: --from ${fromText} is not before --until`);
     }
   }
+  const web = await webSettings(args, command);
   const data = args.options.get("data");
   const temporary = data === undefined
     ? await Deno.makeTempDir({ prefix: "sluice-demo-" })
@@ -102,15 +115,39 @@ export async function demoCommand(argv: string[], effects?: DemoEffects): Promis
   if (from > 0) {
     err(`${command}: fast-forwarding to ${timeText((scenario.start + from) * 1000)}`);
   }
-  let warned = false, paced = false;
+  let warned = false, paced = false, simNow = (scenario.start + from) * 1000;
+  const live = web && new LiveWeb({
+    kv,
+    info: {
+      version: VERSION,
+      mode: "demo",
+      interface: "sim0",
+      lan: [scenario.lan, ...(scenario.lan6 ? [scenario.lan6] : [])],
+      startedAt: scenario.start * 1000,
+      data: data ?? "temporary",
+      policySource: scenario.policy ? `scenario ${scenario.name}` : null,
+    },
+    catalogue: defaultCatalogue(),
+    now: () => simNow,
+    interfaces: () => [simInterface(scenario.lan, scenario.gateway)],
+  });
+  let server: Awaited<ReturnType<typeof startWeb>> | undefined;
   try {
+    if (live) {
+      server = await startWeb(web!, live.context, err, command);
+      err(`${command}: web UI at ${server.url}`);
+    }
     const summary = await runSimulation({
+      web: live || undefined,
       scenario,
       until,
       seed,
       kv,
       signal: stop,
       print: out,
+      onSecond: (second) => {
+        simNow = (second + 1) * 1000;
+      },
       onMinute: (start, monitor) => {
         if (pacer.pacing) out(minuteLine(monitor, start, (id) => names.get(id) ?? id));
       },
@@ -131,6 +168,7 @@ export async function demoCommand(argv: string[], effects?: DemoEffects): Promis
     out(summaryText(summary));
     return 0;
   } finally {
+    await server?.close();
     own?.dispose();
     kv.close();
     if (temporary) await Deno.remove(temporary, { recursive: true });
@@ -146,6 +184,23 @@ function speedOption(text: string | undefined, command: string): number {
     );
   }
   return speed;
+}
+
+/** The demo's made-up capture interface, as the settings view lists it. */
+function simInterface(lan: string, gateway: { ip: string; mac: string }): InterfaceInfo {
+  const bits = Number(lan.split("/")[1]);
+  const mask = [24, 16, 8, 0].map((shift) => (~0 << (32 - bits)) >>> shift & 255).join(".");
+  return {
+    name: "sim0",
+    description: "the simulated LAN",
+    addresses: [
+      { family: "inet", address: gateway.ip, netmask: bits === 0 ? "0.0.0.0" : mask },
+      { family: "link", address: gateway.mac },
+    ],
+    up: true,
+    loopback: false,
+    wireless: false,
+  };
 }
 
 /** An abort signal raised by Ctrl-C (and SIGTERM off Windows). */

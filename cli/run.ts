@@ -19,6 +19,16 @@ import { readPolicyFile } from "./policy_file.ts";
 import { LivePolicy } from "./live_policy.ts";
 import { detectLeaf, LiveShaper, type ShaperMode } from "./live_shaper.ts";
 import { choice, deviceIdArgument } from "./options.ts";
+import { LiveWeb } from "./live_web.ts";
+import { VERSION } from "./version.ts";
+import {
+  startWeb,
+  WEB_FLAGS,
+  WEB_OPTIONS,
+  WEB_OPTIONS_HELP,
+  type WebServer,
+  webSettings,
+} from "./web_server.ts";
 
 export const RUN_HELP = `sluice run --iface IFACE [options]
 
@@ -53,7 +63,12 @@ Options:
                       reset" removes what it did.
   --protect ID,...    devices never shaped or blocked (besides the gateway's
                       own addresses on IFACE, which never are)
+${WEB_OPTIONS_HELP}
   -h, --help          this help
+
+The web UI (and the API under /api/v1, /metrics for Prometheus) is served
+at --listen. On the first start a user "admin" is made and its password
+printed once; "sluice passwd" changes it or adds users (admin or viewer).
 
 Devices are named from their own traffic (DHCP, mDNS, SSDP, NetBIOS), labels
 set with "sluice devices label" (picked up within a minute while running),
@@ -72,8 +87,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const command = "sluice run";
   const args = parseArgs(argv, {
     command,
-    options: ["iface", "filter", "data", "lan", "policy", "shaper", "protect"],
-    flags: ["no-lookups"],
+    options: ["iface", "filter", "data", "lan", "policy", "shaper", "protect", ...WEB_OPTIONS],
+    flags: ["no-lookups", ...WEB_FLAGS],
   });
   const iface = args.options.get("iface");
   if (!iface) throw new UsageError(`${command}: --iface IFACE is required (see sluice interfaces)`);
@@ -88,8 +103,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       why: "allowlisted (--protect)",
     })),
   ];
+  const web = await webSettings(args, command);
   const source = await openLive(iface, { filter: args.options.get("filter") });
-  const kv = await openStore(args.options.get("data") ?? DEFAULT_DATA, command);
+  const data = args.options.get("data") ?? DEFAULT_DATA;
+  const kv = await openStore(data, command);
   const recorder = new HistoryRecorder(kv);
   const catalogue = defaultCatalogue();
   const deciding = policy && new LivePolicy(kv, policy);
@@ -103,6 +120,21 @@ export async function runCommand(argv: string[]): Promise<number> {
       alert: (events, timeMs) => deciding.alerts(events, timeMs),
     })
     : undefined;
+  const live = web && new LiveWeb({
+    kv,
+    info: {
+      version: VERSION,
+      mode: "run",
+      interface: iface,
+      lan: [...lan.cidrs],
+      startedAt: Date.now(),
+      data,
+      policySource: policyPath ?? null,
+    },
+    catalogue,
+    now: Date.now,
+    interfaces: () => listInterfaces(),
+  });
   const monitor: Monitor = new Monitor({
     linkType: source.linkType,
     lan,
@@ -110,9 +142,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     oui: defaultOui(),
     onMinute: (start, usage) => {
       recorder.minute(monitor, start, usage);
+      live?.minute(monitor, start, usage);
       console.log(minuteLine(monitor, start));
     },
-    onSecond: deciding && ((second) => deciding.feed.second(monitor, second)),
+    onSecond: (deciding || live)
+      ? (second) => {
+        deciding?.feed.second(monitor, second);
+        live?.second(monitor, second);
+      }
+      : undefined,
   });
   const lookups = args.flags.has("no-lookups") ? undefined : new DeviceLookups({
     labels: new DeviceStore(kv),
@@ -124,7 +162,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     reverseDns: new ReverseDnsNames(),
     note: (line) => console.error(`sluice run: ${line}`),
   });
-  let stopping = false;
+  let stopping = false, server: WebServer | undefined;
   const stop = () => {
     stopping = true;
   };
@@ -136,6 +174,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (seeded) console.error(`sluice run: policy ${policyPath}: ${seeded}`);
     await shaping?.start();
     if (shaping) console.error(`sluice run: shaper ${mode} on ${iface}`);
+    if (live) {
+      await live.start({
+        monitor,
+        history: recorder.history,
+        stats: () => source.stats(),
+        policy: deciding,
+        shaper: shaping,
+      }, wallClock.now() * 1000);
+      server = await startWeb(web!, live.context, (line) => console.error(line), command);
+      console.error(`sluice run: web UI at ${server.url}`);
+    }
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
     let lastSave = wallClock.now(), lastOverrides = lastSave, synced = NaN;
     lookups?.refresh(monitor.devices, lastSave);
@@ -188,6 +237,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         `${stats.ownDropped} by Sluice`,
     );
   } finally {
+    await server?.close();
     Deno.removeSignalListener("SIGINT", stop);
     if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", stop);
     source.close();

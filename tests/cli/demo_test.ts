@@ -49,7 +49,7 @@ Deno.test("demoCommand() fast-forwards to --from, then paces at --speed and remo
   const { effects, out, err, wall } = fakeEffects();
   // The night is quiet until Anna's MacBook uploads its photos at 01:30.
   const code = await demoCommand(
-    ["family", "--from", "01:29", "--until", "1h33m", "--speed", "60"],
+    ["family", "--from", "01:29", "--until", "1h33m", "--speed", "60", "--no-web"],
     effects,
   );
   assertEquals(code, 0);
@@ -68,7 +68,7 @@ Deno.test("demoCommand() fast-forwards to --from, then paces at --speed and remo
 
 Deno.test("demoCommand() stops at the stop signal and summarises what ran", async () => {
   const { effects, out } = fakeEffects(50);
-  assertEquals(await demoCommand(["family", "--speed", "10"], effects), 0);
+  assertEquals(await demoCommand(["family", "--speed", "10", "--no-web"], effects), 0);
   const summary = out.find((l) => l.includes("Family home (seed 1)")) ?? out.join("\n");
   // 50 sleeps of at most a tick each: the run ended within the first minute, not at 24 h.
   assertMatch(summary, /to 2026-11-19T23:00:\d\d\.000Z: /);
@@ -79,7 +79,7 @@ Deno.test("demoCommand() keeps history in --data", async () => {
   try {
     const { effects } = fakeEffects();
     const args = ["family", "--from", "01:29", "--until", "1h31m", "--speed", "1000"];
-    assertEquals(await demoCommand([...args, "--data", dir], effects), 0);
+    assertEquals(await demoCommand([...args, "--data", dir, "--no-web"], effects), 0);
     const kv = await Deno.openKv(`${dir}/sluice.kv`);
     try {
       let keys = 0;
@@ -101,6 +101,14 @@ Deno.test("demoCommand() refuses wrong options in one line", async () => {
     [["--from", "+2h", "--until", "1h"], "--from +2h is not before --until"],
     [["kitchen"], "scenario kitchen: not a shipped scenario"],
     [["--until", "0s"], "--until must be more than 0 s"],
+    [
+      ["--listen", "8080"],
+      '--listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got "8080"',
+    ],
+    [["--listen", "[::1]:70000"], "--listen must be HOST:PORT"],
+    [["--tls-cert", "x.pem"], "--tls-cert and --tls-key go together"],
+    [["--no-web", "--listen", "127.0.0.1:1"], "--listen goes with the web; drop --no-web"],
+    [["--tls-cert", "/nonexistent.pem", "--tls-key", "k"], "--tls-cert /nonexistent.pem:"],
   ];
   for (const [argv, message] of cases) {
     const e = await assertRejects(() => demoCommand(argv, fakeEffects().effects), UsageError);
@@ -108,19 +116,44 @@ Deno.test("demoCommand() refuses wrong options in one line", async () => {
   }
 });
 
-Deno.test("sluice demo stops on Ctrl-C with a summary and leaves no temporary store", async () => {
+Deno.test("sluice demo serves the web UI, prints its login once, stops on Ctrl-C with a summary and leaves no temporary store", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "sluice-demo-test-" });
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", "main.ts", "demo", "--speed", "5"],
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-net",
+        "main.ts",
+        "demo",
+        "--speed",
+        "5",
+        "--listen",
+        "127.0.0.1:0",
+      ],
       cwd: ROOT,
       env: { NO_COLOR: "1", TMPDIR: tmp },
       stdout: "piped",
       stderr: "piped",
     }).spawn();
     const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
+    const password = (await stderr.line(/password, shown this once: (\S+)/))
+      .match(/once: (\S+)/)![1];
+    const url = (await stderr.line(/web UI at http:\/\/127\.0\.0\.1:\d+\//)).match(/http\S+/)![0];
     await stderr.line(/running at 5× real time/);
     assertEquals((await demoDirs(tmp)).length, 1, "the temporary store while running");
+    const login = await fetch(`${url}api/v1/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "admin", password }),
+    });
+    assertEquals(login.status, 200);
+    const cookie = login.headers.getSetCookie()[0].split(";")[0];
+    await login.body?.cancel();
+    const metrics = await fetch(`${url}metrics`, { headers: { cookie } });
+    assertEquals(metrics.status, 200);
+    assertStringIncludes(await metrics.text(), "sluice_link_bytes_total");
     child.kill("SIGINT");
     const status = await child.status;
     await Promise.all([stdout.ended, stderr.ended]);

@@ -63,7 +63,7 @@ async function runWhile(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts", "run", "--iface", gw, "--data", data, "--lan", "10.88.0.0/24"]
-      .concat(extra),
+      .concat(["--listen", "127.0.0.1:0"], extra),
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
