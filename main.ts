@@ -26,7 +26,8 @@ Usage: sluice <command> [options]
 
 Commands:
   replay FILE     read a pcap/pcapng capture and report its flows
-  run --iface IF   monitor an interface live, keeping each device's usage in history
+  run --iface IF   monitor an interface live, keeping each device's usage in history,
+                   with the web UI and API at http://127.0.0.1:8080/ (--listen)
   report          rank devices and apps by usage over a day, week, month or range
   devices         list known devices; label, unlabel or forget one
   forecast        expected usage by hour of the day, and when a quota is reached
@@ -34,7 +35,8 @@ Commands:
   override DEVICE ACTION  block, limit, prioritise or allow a device now, for a while
   shaper status|reset  what the shaper applied on an interface; remove all of it
   sim SCENARIO         run a simulated network through the engine (family, office, stress)
-  demo [SCENARIO]      watch a simulated home network in real time (or --speed N), no root needed
+  demo [SCENARIO]      watch a simulated home network in real time (or --speed N), no root
+                       needed, in the terminal and the web UI
   passwd [USER]   set a web user's password, or create the user
   interfaces      list capture devices and their addresses
   help [COMMAND]  this help, or a command's

@@ -31,6 +31,21 @@ export function assertLessOrEqual(actual: number, expected: number, msg?: string
   assert.ok(actual <= expected, msg ?? `expected ${actual} <= ${expected}`);
 }
 
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tolerance = 1e-7,
+  msg?: string,
+): void {
+  if (!(Math.abs(actual - expected) <= tolerance)) {
+    throw new assert.AssertionError({
+      message: msg ?? `expected ${actual} to be within ${tolerance} of ${expected}`,
+      actual,
+      expected,
+    });
+  }
+}
+
 export function assertMatch(actual: string, expected: RegExp, msg?: string): void {
   assert.match(actual, expected, msg);
 }
