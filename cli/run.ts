@@ -15,8 +15,8 @@ import { lanOption } from "./replay.ts";
 import { ReverseDnsNames } from "./reverse_dns.ts";
 import { SystemCommandRunner } from "../shaper/mod.ts";
 import { UsageError } from "./usage_error.ts";
-import { readPolicyFile } from "./policy_file.ts";
-import { LivePolicy } from "./live_policy.ts";
+import { readPolicyDocument } from "./policy_file.ts";
+import { documentOrigin, LivePolicy } from "./live_policy.ts";
 import { detectLeaf, LiveShaper, type ShaperMode } from "./live_shaper.ts";
 import { choice, deviceIdArgument } from "./options.ts";
 import { LiveWeb } from "./live_web.ts";
@@ -94,7 +94,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!iface) throw new UsageError(`${command}: --iface IFACE is required (see sluice interfaces)`);
   const lan = lanOption(args.options.get("lan"), command) ?? interfaceLan(iface, command);
   const policyPath = args.options.get("policy");
-  const policy = policyPath === undefined ? undefined : await readPolicyFile(policyPath, command);
+  const document = policyPath === undefined
+    ? undefined
+    : await readPolicyDocument(policyPath, command);
+  const policy = document?.policy;
   const mode = shaperMode(args.options.get("shaper") ?? "auto", policy !== undefined, command);
   const protect = mode === "off" ? [] : [
     ...gatewayProtection(iface),
@@ -109,7 +112,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const kv = await openStore(data, command);
   const recorder = new HistoryRecorder(kv);
   const catalogue = defaultCatalogue();
-  const deciding = policy && new LivePolicy(kv, policy);
+  // Rules edited on the web are kept as revisions of this document; they
+  // stand until the file itself changes.
+  const deciding = document && new LivePolicy(kv, document.policy, console.log, {
+    raw: document.raw,
+    origin: await documentOrigin(`file ${document.absolute}`, document.raw),
+  });
   const shaping = deciding && mode !== "off"
     ? new LiveShaper(kv, {
       mode,

@@ -10,7 +10,7 @@ import { END_OF_CAPTURE, type PacketSink } from "../capture/mod.ts";
 import type { Scenario } from "../sim/scenario.ts";
 import { SimSource } from "../sim/sim_source.ts";
 import { HistoryRecorder } from "./history_recorder.ts";
-import { LivePolicy } from "./live_policy.ts";
+import { documentOrigin, LivePolicy } from "./live_policy.ts";
 import { LiveShaper } from "./live_shaper.ts";
 import { timeText } from "./decision_text.ts";
 import type { LiveWeb } from "./live_web.ts";
@@ -77,6 +77,10 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
   const deciding = policy && new LivePolicy(kv, policy, (line) => {
     decisions++;
     emit(line);
+  }, {
+    raw: scenario.policy,
+    origin: await documentOrigin(`scenario ${scenario.name}`, scenario.policy),
+    webhooks: false,
   });
   const shaping = deciding && new LiveShaper(kv, {
     mode: "dry-run",

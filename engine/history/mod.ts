@@ -102,3 +102,9 @@ export { type DeviceEntry, type DeviceRecord, DeviceStore } from "./device_store
 export { type ConfigRevision, ConfigStore, type ConfigStoreOptions } from "./config_store.ts";
 export { PolicyStateStore, type StoredCounters, type StoredState } from "./policy_state_store.ts";
 export { MAX_OVERRIDES, type NewOverride, OverrideStore } from "./override_store.ts";
+export {
+  type Adopted,
+  type PolicyDocument,
+  PolicyDocumentStore,
+  type PolicyRevision,
+} from "./policy_document.ts";

@@ -90,15 +90,16 @@ interface Known {
  * ```
  */
 export class PolicyEngine {
-  /** Whether seconds must come with their bytes by app: a quota or budget counts some apps only. */
-  readonly needsApps: boolean;
+  #needsApps: boolean;
   /** The policy as configured; #policy adds the manual overrides to it. */
-  readonly #base: PolicyConfig;
+  #base: PolicyConfig;
+  /** The manual overrides last set, kept over a new base by reconfigure(). */
+  #overrides: readonly Rule[] = [];
   #prepared: PreparedPolicy;
   #policy: PolicyConfig;
-  readonly #auto: AutoPriority | null;
-  readonly #spikes: Baseline | null;
-  readonly #alerts: AlertTracker;
+  #auto: AutoPriority | null;
+  #spikes: Baseline | null;
+  #alerts: AlertTracker;
   readonly #known = new Map<string, Known>();
   readonly #byIndex: (Known | undefined)[] = [];
   readonly #dirty = new Set<Known>();
@@ -115,15 +116,71 @@ export class PolicyEngine {
     this.#auto = policy.auto.enabled ? new AutoPriority(policy.auto) : null;
     this.#spikes = policy.alerts.spike ? new Baseline({ sigma: policy.alerts.spike.sigma }) : null;
     this.#alerts = new AlertTracker(policy.alerts);
-    this.needsApps = policy.rules.some((r) =>
-      (r.action.kind === "quota" || r.action.kind === "timeBudget") &&
-      (r.apps !== undefined || r.categories !== undefined)
-    );
+    this.#needsApps = needsApps(policy);
+  }
+
+  /** Whether seconds must come with their bytes by app: a quota or budget counts some apps only. */
+  get needsApps(): boolean {
+    return this.#needsApps;
   }
 
   /** The policy in force: as configured, then the manual overrides that fit it. */
   get policy(): PolicyConfig {
     return this.#policy;
+  }
+
+  /** The policy as configured, without the manual overrides. */
+  get configured(): PolicyConfig {
+    return this.#base;
+  }
+
+  /**
+   * Replaces the configured policy while running (an edit from the web UI):
+   * the manual overrides last set apply over it, counters of rules whose ids
+   * remain are kept (the others dropped), automatic priorities and alerts
+   * start afresh only if their settings changed, and every device is
+   * evaluated again at the next second. Returns why any override was
+   * refused under the new policy (a group it names is gone).
+   */
+  reconfigure(policy: PolicyConfig): ConfigIssue[] {
+    const old = this.#base;
+    this.#base = policy;
+    if (!sameJson(old.auto, policy.auto)) {
+      this.#auto = policy.auto.enabled ? new AutoPriority(policy.auto) : null;
+    }
+    if (!sameJson(old.alerts, policy.alerts)) {
+      // Active alerts are forgotten with their settings: the new ones decide afresh.
+      this.#alerts = new AlertTracker(policy.alerts);
+      this.#spikes = policy.alerts.spike
+        ? new Baseline({ sigma: policy.alerts.spike.sigma })
+        : null;
+    }
+    this.#needsApps = needsApps(policy);
+    const ids = new Set(policy.rules.map((r) => r.id));
+    const prune = (counters: Map<string, Counter>) => {
+      for (const id of counters.keys()) if (!ids.has(id)) counters.delete(id);
+    };
+    for (const known of this.#known.values()) prune(known.counters);
+    for (const seeds of this.#seeds.values()) prune(seeds);
+    const refused = this.setOverrides(this.#overrides);
+    // Link or shares may have changed with no device's state: the shaper plans again.
+    this.#revision++;
+    return refused;
+  }
+
+  /**
+   * What a device's state would be now with `overrides` in place of the
+   * manual overrides set (the configured policy otherwise as it is): lets a
+   * caller see whether a rule still blocks or limits a device once its
+   * overrides are cleared.
+   */
+  preview(deviceId: string, overrides: readonly Rule[], timeMs: number): DeviceState {
+    const prepared = new PreparedPolicy(withOverrides(this.#base, overrides).policy);
+    const known = this.#known.get(deviceId);
+    const facts: DeviceFacts = known
+      ? this.#facts(known, timeMs)
+      : { id: deviceId, labelled: false };
+    return evaluateDevice(prepared, facts, timeMs);
   }
 
   /**
@@ -132,6 +189,7 @@ export class PolicyEngine {
    * override was refused; the others apply.
    */
   setOverrides(overrides: readonly Rule[]): ConfigIssue[] {
+    this.#overrides = [...overrides];
     const { policy, refused } = withOverrides(this.#base, overrides);
     this.#policy = policy;
     this.#prepared = new PreparedPolicy(policy);
@@ -317,4 +375,16 @@ export class PolicyEngine {
     }
     return facts;
   }
+}
+
+function needsApps(policy: PolicyConfig): boolean {
+  return policy.rules.some((r) =>
+    (r.action.kind === "quota" || r.action.kind === "timeBudget") &&
+    (r.apps !== undefined || r.categories !== undefined)
+  );
+}
+
+/** Settings compare as their JSON: plain data, written in the same order by parsePolicy. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
