@@ -21,6 +21,7 @@ import type {
   LiveDevice,
   LiveSnapshot,
 } from "./snapshot_types.ts";
+import { linkQuality } from "./link_quality.ts";
 
 /** The shaper as the snapshot reports it. */
 export interface ShaperStatus {
@@ -106,6 +107,7 @@ export function liveSnapshot(inputs: LiveInputs): LiveSnapshot {
       capacityDown: capacity?.down ?? null,
       capacityUp: capacity?.up ?? null,
     },
+    quality: linkQuality(monitor),
     devices: devicesOf(inputs, policy, appName),
     apps: appsOf(link.apps, appName),
     alerts: policy === null ? [] : alertsOf(policy),

@@ -131,6 +131,19 @@ export function metricsText(snapshot: LiveSnapshot): string {
   );
   if (s.link.capacityDown !== null) capacity.sample(s.link.capacityDown, { direction: "down" });
   if (s.link.capacityUp !== null) capacity.sample(s.link.capacityUp, { direction: "up" });
+  const rtt = family(
+    "sluice_link_rtt_seconds",
+    "gauge",
+    "Median of the devices' recent TCP handshake round trips, to servers (wan) and on the LAN.",
+  );
+  if (s.quality.wanRttMs !== null) rtt.sample(s.quality.wanRttMs / 1000, { side: "wan" });
+  if (s.quality.lanRttMs !== null) rtt.sample(s.quality.lanRttMs / 1000, { side: "lan" });
+  const retransmits = family(
+    "sluice_tcp_retransmit_ratio",
+    "gauge",
+    "Retransmitted TCP data segments per data segment since Sluice started.",
+  );
+  if (s.quality.retransmitRate !== null) retransmits.sample(s.quality.retransmitRate);
   family("sluice_capture_packets_total", "counter", "Packets captured and decoded.")
     .sample(s.capture.packets);
   family("sluice_capture_bytes_total", "counter", "Wire bytes of the packets captured.")

@@ -60,11 +60,22 @@ export interface LiveAlert {
   since: number;
 }
 
+/** How the link feels: round trips and retransmissions; null before any sample. */
+export interface LinkQuality {
+  /** Median of the devices' recent handshake round trips to servers, ms. */
+  wanRttMs: number | null;
+  /** The same within the LAN (client to gateway and peers), ms. */
+  lanRttMs: number | null;
+  /** Retransmitted data segments per data segment, since start. */
+  retransmitRate: number | null;
+}
+
 /** The whole picture at one second. */
 export interface LiveSnapshot {
   /** Epoch ms of the end of the closed second. */
   time: number;
   link: Traffic & { capacityDown: number | null; capacityUp: number | null };
+  quality: LinkQuality;
   devices: LiveDevice[];
   apps: LiveApp[];
   alerts: LiveAlert[];

@@ -22,6 +22,7 @@ const fixed: LiveSnapshot = {
     capacityDown: 12_500_000,
     capacityUp: null,
   },
+  quality: { wanRttMs: 24.5, lanRttMs: null, retransmitRate: 0.002 },
   devices: [
     {
       id: "mac:f4:8e:38:c6:17:2a",
@@ -100,6 +101,12 @@ sluice_link_rate_bytes{direction="up"} 200
 # HELP sluice_link_capacity_bytes The link's configured capacity in bytes per second.
 # TYPE sluice_link_capacity_bytes gauge
 sluice_link_capacity_bytes{direction="down"} 12500000
+# HELP sluice_link_rtt_seconds Median of the devices' recent TCP handshake round trips, to servers (wan) and on the LAN.
+# TYPE sluice_link_rtt_seconds gauge
+sluice_link_rtt_seconds{side="wan"} 0.0245
+# HELP sluice_tcp_retransmit_ratio Retransmitted TCP data segments per data segment since Sluice started.
+# TYPE sluice_tcp_retransmit_ratio gauge
+sluice_tcp_retransmit_ratio 0.002
 # HELP sluice_capture_packets_total Packets captured and decoded.
 # TYPE sluice_capture_packets_total counter
 sluice_capture_packets_total 70
@@ -183,7 +190,7 @@ Deno.test("metricsText() writes a fixed snapshot as this exact exposition text",
 Deno.test("metricsText() writes only valid 0.0.4 exposition lines", () => {
   const series = parseExposition(metricsText(fixed));
   assertEquals(series.get('sluice_capture_dropped_total{by="kernel"}'), 3);
-  assertEquals(series.size, 27);
+  assertEquals(series.size, 29);
 });
 
 Deno.test("escapeLabel() escapes backslash, double quote and line feed only", () => {

@@ -38,6 +38,7 @@ function snapshot(second: number, devices = 2): LiveSnapshot {
   return {
     time: second * 1000,
     link: { down: 1, up: 1, totalDown: 1, totalUp: 1, capacityDown: null, capacityUp: null },
+    quality: { wanRttMs: null, lanRttMs: null, retransmitRate: null },
     devices: list,
     apps: [app("a"), app("b")],
     alerts: [],

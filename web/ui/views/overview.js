@@ -1,7 +1,8 @@
 /**
  * Overview: the link now (rates, share of capacity, totals), the last five
  * minutes as a chart, who and what uses it most, active alerts, and whether
- * capture keeps up (drops). Everything comes from the live snapshot.
+ * capture keeps up (drops), and how the link feels (round trips,
+ * retransmissions). Everything comes from the live snapshot.
  *
  * @module
  */
@@ -33,6 +34,7 @@ export function Overview({ theme }) {
         <${TopDevices} snap=${snap} />
         <${TopApps} snap=${snap} />
         <${Alerts} snap=${snap} />
+        <${Quality} snap=${snap} />
         <${Capture} snap=${snap} />
       </div>
     </section>
@@ -151,6 +153,32 @@ function Alerts({ snap }) {
       ${alerts.length > 20
         ? html`<p class="muted"><a href="/alerts">All ${alerts.length} alerts</a></p>`
         : null}
+    </div>
+  `;
+}
+
+/** Link quality: what "the internet is slow" feels like, in figures. */
+function Quality({ snap }) {
+  const q = snap?.quality, l = snap?.link;
+  const use = (v, max) => v != null && max ? `${Math.round((v / max) * 100)}%` : "–";
+  const ms = (v) => v == null ? "–" : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+  return html`
+    <div class="card" aria-label="Link quality">
+      <h2>Link quality</h2>
+      <dl class="facts">
+        <dt>Round trip to servers</dt>
+        <dd class=${q?.wanRttMs > 150 ? "warn" : ""}>${ms(q?.wanRttMs)}</dd>
+        <dt>Round trip on the LAN</dt>
+        <dd class=${q?.lanRttMs > 50 ? "warn" : ""}>${ms(q?.lanRttMs)}</dd>
+        <dt>TCP retransmissions</dt>
+        <dd class=${q?.retransmitRate > 0.02 ? "warn" : ""}>${q?.retransmitRate == null
+          ? "–"
+          : `${(q.retransmitRate * 100).toFixed(2)}%`}</dd>
+        <dt>Download in use</dt>
+        <dd>${use(l?.down, l?.capacityDown)}</dd>
+        <dt>Upload in use</dt>
+        <dd>${use(l?.up, l?.capacityUp)}</dd>
+      </dl>
     </div>
   `;
 }
