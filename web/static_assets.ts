@@ -3,17 +3,26 @@
  * "/vendor/", public (the login page must load before anyone signs in).
  * Files are read relative to this module, so `deno compile --include web/ui
  * --include web/vendor` embeds them; client-side routes ("/devices/xyz")
- * get index.html, missing files 404. Strong ETags make reloads cheap; only
- * index.html is revalidated every time, since it is what pulls in the rest.
+ * get index.html, missing files 404. With a reader that can list its files
+ * (the file reader can), they are read once and served under
+ * `/v/<version>/…` for good (see asset_bundle.ts); index.html, which names
+ * the version, is revalidated every time. Strong ETags answer revalidation
+ * with 304s.
  *
  * @module
  */
 import { type Context, Hono } from "hono";
+import { type AssetBundle, loadBundle, strongEtag, versionedIndex } from "./asset_bundle.ts";
 
 /** Where assets come from: "ui/index.html", "vendor/preact.mjs"; null when missing. */
 export interface AssetReader {
   read(path: string): Promise<Uint8Array | null> | Uint8Array | null;
+  /** Every servable file's path, when the reader knows them: assets are then versioned. */
+  list?(): Promise<string[]>;
 }
+
+/** A year: versioned assets never change under their URL. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -61,6 +70,19 @@ export function fileAssetReader(base: URL = new URL("./", import.meta.url)): Ass
         throw err;
       }
     },
+    async list(): Promise<string[]> {
+      const out: string[] = [];
+      const walk = async (dir: string) => {
+        for await (const e of Deno.readDir(new URL(dir, base))) {
+          if (e.name.startsWith(".")) continue;
+          if (e.isDirectory) await walk(`${dir}${e.name}/`);
+          else if (TYPES[EXTENSION.exec(e.name)?.[1].toLowerCase() ?? ""]) out.push(dir + e.name);
+        }
+      };
+      await walk("ui/");
+      await walk("vendor/");
+      return out;
+    },
   };
 }
 
@@ -81,25 +103,57 @@ export function fileAssetReader(base: URL = new URL("./", import.meta.url)): Ass
  */
 export function staticRoutes(reader: AssetReader = fileAssetReader()): Hono {
   const app = new Hono();
+  let bundle: Promise<Versioned | null> | null = null;
+  const load = () => bundle ??= versioned(reader);
   app.get("*", async (c) => {
-    const segments = splitPath(new URL(c.req.url).pathname);
+    let segments = splitPath(new URL(c.req.url).pathname);
     if (segments === null || SERVER_PREFIXES.has(segments[0])) return c.notFound();
+    const b = await load();
+    let cache = "no-cache";
+    if (segments[0] === "v" && segments.length >= 3 && b) {
+      // An old page after an upgrade asks for its old version: it gets today's, revalidated.
+      if (segments[1] === b.version) cache = IMMUTABLE;
+      segments = segments.slice(2);
+    }
+    const file = async (path: string) => {
+      const known = b?.files.get(path);
+      if (known) return known;
+      const bytes = await reader.read(path);
+      return bytes && { bytes, etag: await strongEtag(bytes) };
+    };
     if (segments[0] === "vendor") {
       if (segments.length < 2) return c.notFound();
       const path = segments.join("/");
-      const bytes = await reader.read(path);
-      return bytes ? serve(c, path, bytes) : c.notFound();
+      const found = await file(path);
+      return found ? serve(c, path, found, cache) : c.notFound();
     }
     if (segments.length > 0) {
       const path = `ui/${segments.join("/")}`;
-      const bytes = await reader.read(path);
-      if (bytes) return serve(c, path, bytes);
-      if (EXTENSION.test(segments[segments.length - 1])) return c.notFound();
+      const found = path === INDEX ? null : await file(path);
+      if (found) return serve(c, path, found, cache);
+      if (EXTENSION.test(segments[segments.length - 1]) && path !== INDEX) return c.notFound();
     }
-    const index = await reader.read(INDEX); // "/" and client-side routes
-    return index ? serve(c, INDEX, index) : c.notFound();
+    const index = b?.index ?? await file(INDEX); // "/" and client-side routes
+    return index ? serve(c, INDEX, index, "no-cache") : c.notFound();
   });
   return app;
+}
+
+interface Versioned extends AssetBundle {
+  /** index.html pointing at the versioned files. */
+  index: { bytes: Uint8Array; etag: string } | null;
+}
+
+/** The reader's files, read once and versioned; null when it cannot list them. */
+async function versioned(reader: AssetReader): Promise<Versioned | null> {
+  if (!reader.list) return null;
+  const b = await loadBundle(await reader.list(), (p) => reader.read(p));
+  const html = b.files.get(INDEX);
+  if (!html) return { ...b, index: null };
+  const bytes = new TextEncoder().encode(
+    versionedIndex(new TextDecoder().decode(html.bytes), b.version),
+  );
+  return { ...b, index: { bytes, etag: await strongEtag(bytes) } };
 }
 
 /**
@@ -124,30 +178,24 @@ function splitPath(pathname: string): string[] | null {
   return out;
 }
 
-async function serve(c: Context, path: string, bytes: Uint8Array): Promise<Response> {
-  const etag = await strongEtag(bytes);
+function serve(
+  c: Context,
+  path: string,
+  asset: { bytes: Uint8Array; etag: string },
+  cache: string,
+): Response {
   const headers: Record<string, string> = {
     "Content-Type": TYPES[EXTENSION.exec(path)?.[1].toLowerCase() ?? ""] ??
       "application/octet-stream",
-    "ETag": etag,
-    // Revalidated each time (a 304 when unchanged): after an upgrade the browser
-    // must not mix old modules with new ones.
-    "Cache-Control": "no-cache",
+    "ETag": asset.etag,
+    "Cache-Control": cache,
     "X-Content-Type-Options": "nosniff",
   };
-  if (matches(c.req.header("If-None-Match"), etag)) {
+  if (matches(c.req.header("If-None-Match"), asset.etag)) {
     delete headers["Content-Type"];
     return c.body(null, 304, headers);
   }
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
-}
-
-/** `"<first 32 hex digits of the sha-256>"`: 128 bits tell versions apart. */
-async function strongEtag(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-  let hex = "";
-  for (let i = 0; i < 16; i++) hex += d[i].toString(16).padStart(2, "0");
-  return `"${hex}"`;
+  return c.body(asset.bytes as Uint8Array<ArrayBuffer>, 200, headers);
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a W/ prefix is ignored. */

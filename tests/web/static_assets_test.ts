@@ -47,7 +47,7 @@ Deno.test("staticRoutes() serves / and index.html as no-cache HTML", async () =>
   }
 });
 
-Deno.test("staticRoutes() gives each file type its Content-Type and caches it for an hour", async () => {
+Deno.test("staticRoutes() gives each file type its Content-Type; unversioned files are revalidated", async () => {
   const cases: [string, string][] = [
     ["/app.js", "text/javascript; charset=utf-8"],
     ["/views/devices.js", "text/javascript; charset=utf-8"],
@@ -186,12 +186,17 @@ Deno.test("staticRoutes() with the file reader serves the real UI and vendored m
   const index = await a.request("/");
   assertEquals(index.status, 200);
   const html = await index.text();
-  assertStringIncludes(html, '<script type="module" src="/app.js"></script>');
+  const version = /src="\/v\/([0-9a-f]{16})\/app\.js"/.exec(html)?.[1];
+  assert(version, "index.html loads the versioned app.js");
   assert(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), "no inline scripts (CSP script-src 'self')");
   assert(!/<style|\sstyle=/.test(html), "no inline styles");
-  for (const path of [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1])) {
+  const linked = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+  assert(linked.length > 40);
+  for (const path of linked) {
+    assert(path.startsWith(`/v/${version}/`), `${path} is versioned`);
     const res = await a.request(path);
     assertEquals(res.status, 200, `${path} linked from index.html`);
+    assertEquals(res.headers.get("cache-control"), "public, max-age=31536000, immutable", path);
     await res.body?.cancel();
   }
   const preact = await a.request("/vendor/preact.mjs");
@@ -233,7 +238,7 @@ Deno.test("fileAssetReader() reads only under ui/ and vendor/", async () => {
   assertEquals(await reader.read("web_env.ts"), null);
 });
 
-Deno.test("every UI module's relative imports resolve to a file that exists", async () => {
+Deno.test("every UI module's imports are relative and resolve, as served, to a file that exists", async () => {
   const root = new URL("../../web/ui/", import.meta.url);
   const vendor = new URL("../../web/vendor/", import.meta.url);
   const files: URL[] = [];
@@ -253,13 +258,44 @@ Deno.test("every UI module's relative imports resolve to a file that exists", as
       )
     ) {
       const spec = m[1];
-      const target = spec.startsWith("/vendor/")
-        ? new URL(spec.slice("/vendor/".length), vendor)
-        : new URL(spec, file);
-      assert(spec.startsWith(".") || spec.startsWith("/vendor/"), `${file.pathname}: ${spec}`);
+      // Relative only: under /v/<version>/ an absolute "/vendor/x" would load a second copy.
+      assert(spec.startsWith("."), `${file.pathname}: ${spec} is not relative`);
+      const served = new URL(spec, `http://ui/${file.pathname.slice(root.pathname.length)}`);
+      const target = served.pathname.startsWith("/vendor/")
+        ? new URL(served.pathname.slice("/vendor/".length), vendor)
+        : new URL(served.pathname.slice(1), root);
       await Deno.stat(target).catch(() => {
         throw new Error(`${file.pathname} imports ${spec}, which does not exist`);
       });
     }
   }
+});
+
+Deno.test("staticRoutes() with a listing reader versions the set: a change of any file changes it", async () => {
+  const files: Record<string, string> = {
+    "ui/index.html": '<link rel="stylesheet" href="/style.css"><script src="/app.js"></script>',
+    "ui/app.js": "import './lib/a.js';",
+    "ui/lib/a.js": "export const a = 1;",
+    "ui/style.css": "body{}",
+  };
+  const reader = {
+    read: (p: string) => files[p] === undefined ? null : new TextEncoder().encode(files[p]),
+    list: () => Promise.resolve(Object.keys(files)),
+  };
+  const versionOf = async () => {
+    const html = await (await app(reader).request("/")).text();
+    return /\/v\/([0-9a-f]{16})\/app\.js/.exec(html)![1];
+  };
+  const first = await versionOf();
+  const a = app(reader);
+  const old = await a.request(`/v/${first}/lib/a.js`);
+  assertEquals(await old.text(), "export const a = 1;");
+  assertEquals(old.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  // An old page asking for another version gets today's file, revalidated.
+  const stale = await a.request("/v/0000000000000000/lib/a.js");
+  assertEquals(stale.headers.get("cache-control"), "no-cache");
+  await stale.body?.cancel();
+  assertEquals((await a.request(`/v/${first}/lib/nope.js`)).status, 404);
+  files["ui/lib/a.js"] = "export const a = 2;";
+  assert(await versionOf() !== first, "a module's change makes a new version");
 });

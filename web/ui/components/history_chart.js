@@ -6,7 +6,7 @@
  *
  * @module
  */
-import uPlot from "/vendor/uplot.mjs";
+import uPlot from "../vendor/uplot.mjs";
 import { html, useEffect, useRef, useState } from "../lib/html.js";
 import { bytes } from "../lib/format.js";
 

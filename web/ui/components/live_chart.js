@@ -5,7 +5,7 @@
  *
  * @module
  */
-import uPlot from "/vendor/uplot.mjs";
+import uPlot from "../vendor/uplot.mjs";
 import { html, useEffect, useRef } from "../lib/html.js";
 import { linkHistory, subscribe, WINDOW_SECONDS } from "../lib/live.js";
 import { rate } from "../lib/format.js";

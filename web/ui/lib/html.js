@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Fragment, h, render } from "/vendor/preact.mjs";
+import { Fragment, h, render } from "../vendor/preact.mjs";
 import {
   useCallback,
   useEffect,
@@ -12,8 +12,8 @@ import {
   useMemo,
   useRef,
   useState,
-} from "/vendor/preact-hooks.mjs";
-import htm from "/vendor/htm.mjs";
+} from "../vendor/preact-hooks.mjs";
+import htm from "../vendor/htm.mjs";
 
 /** Tagged template that builds Preact elements: html`<p>${text}</p>`. */
 export const html = htm.bind(h);

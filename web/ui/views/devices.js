@@ -39,6 +39,8 @@ export function Devices({ user }) {
   hold.current.ids = rows.map((d) => d.id);
   const holding = (key, on) => () => hold.current[key] = on;
   const win = useWindow(scroller, rows.length, ROW);
+  // Rows are keyed by position, not device: when rates re-sort them each second,
+  // each row's text changes in place instead of DOM nodes moving.
 
   const act = async (device, action, options = {}) => {
     setPending((p) => ({ ...p, [device.id]: true }));
@@ -101,7 +103,7 @@ export function Devices({ user }) {
           <div class="vt-rows" style=${{ transform: `translateY(${win.start * ROW}px)` }}>
             ${rows.slice(win.start, win.end).map((d, i) =>
               html`
-                <${Row} key=${d.id} device=${d} index=${win.start + i} admin=${admin}
+                <${Row} key=${win.start + i} device=${d} index=${win.start + i} admin=${admin}
                   busy=${!!pending[d.id]} act=${act} openDialog=${setDialog} />
               `
             )}
