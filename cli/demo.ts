@@ -10,10 +10,8 @@ import { type PaceClock, Pacer, wallPaceClock } from "./pacer.ts";
 import { scenarioArgument, seedOption, summaryText, untilOption } from "./sim.ts";
 import { runSimulation } from "./sim_run.ts";
 import { UsageError } from "./usage_error.ts";
-import { LiveWeb } from "./live_web.ts";
-import type { InterfaceInfo } from "../web/web_context.ts";
+import { simulatedWeb } from "./sim_web.ts";
 import { startWeb, WEB_FLAGS, WEB_OPTIONS, WEB_OPTIONS_HELP, webSettings } from "./web_server.ts";
-import { defaultCatalogue } from "../engine/catalogue/default.ts";
 import { VERSION } from "./version.ts";
 
 export const DEMO_HELP =
@@ -116,21 +114,8 @@ export async function demoCommand(argv: string[], effects?: DemoEffects): Promis
     err(`${command}: fast-forwarding to ${timeText((scenario.start + from) * 1000)}`);
   }
   let warned = false, paced = false, simNow = (scenario.start + from) * 1000;
-  const live = web && new LiveWeb({
-    kv,
-    info: {
-      version: VERSION,
-      mode: "demo",
-      interface: "sim0",
-      lan: [scenario.lan, ...(scenario.lan6 ? [scenario.lan6] : [])],
-      startedAt: scenario.start * 1000,
-      data: data ?? "temporary",
-      policySource: scenario.policy ? `scenario ${scenario.name}` : null,
-    },
-    catalogue: defaultCatalogue(),
-    now: () => simNow,
-    interfaces: () => [simInterface(scenario.lan, scenario.gateway)],
-  });
+  const live = web &&
+    simulatedWeb(kv, scenario, { now: () => simNow, data, version: VERSION });
   let server: Awaited<ReturnType<typeof startWeb>> | undefined;
   try {
     if (live) {
@@ -184,23 +169,6 @@ function speedOption(text: string | undefined, command: string): number {
     );
   }
   return speed;
-}
-
-/** The demo's made-up capture interface, as the settings view lists it. */
-function simInterface(lan: string, gateway: { ip: string; mac: string }): InterfaceInfo {
-  const bits = Number(lan.split("/")[1]);
-  const mask = [24, 16, 8, 0].map((shift) => (~0 << (32 - bits)) >>> shift & 255).join(".");
-  return {
-    name: "sim0",
-    description: "the simulated LAN",
-    addresses: [
-      { family: "inet", address: gateway.ip, netmask: bits === 0 ? "0.0.0.0" : mask },
-      { family: "link", address: gateway.mac },
-    ],
-    up: true,
-    loopback: false,
-    wireless: false,
-  };
 }
 
 /** An abort signal raised by Ctrl-C (and SIGTERM off Windows). */

@@ -1,7 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import { LiveWeb } from "../../cli/live_web.ts";
+import { simulatedWeb } from "../../cli/sim_web.ts";
 import { runSimulation } from "../../cli/sim_run.ts";
-import { defaultCatalogue } from "../../engine/catalogue/default.ts";
 import { DeviceStore } from "../../engine/history/mod.ts";
 import type { LiveDevice } from "../../web/live/snapshot_types.ts";
 import { parseScenario } from "../../sim/scenario.ts";
@@ -21,21 +20,8 @@ async function run(seconds: number, start?: string, before?: (kv: Deno.Kv) => Pr
   const kv = await Deno.openKv(":memory:");
   try {
     await before?.(kv);
-    const web = new LiveWeb({
-      kv,
-      info: {
-        version: "test",
-        mode: "demo",
-        interface: "sim0",
-        lan: [scenario.lan],
-        startedAt: scenario.start * 1000,
-        data: "temporary",
-        policySource: null,
-      },
-      catalogue: defaultCatalogue(),
-      now: () => 0,
-      interfaces: () => [],
-    });
+    const web = simulatedWeb(kv, scenario, { now: () => 0 });
+
     const seen: number[] = [];
     web.hub.subscribe((s) => seen.push(s.time));
     await runSimulation({ scenario, until: seconds, kv, web });
@@ -70,21 +56,8 @@ Deno.test("LiveWeb counts what history already holds for today after a restart",
   try {
     await runSimulation({ scenario, until: 120, kv });
     const second = lateFlat("2026-11-21T00:02:00+01:00");
-    const web = new LiveWeb({
-      kv,
-      info: {
-        version: "test",
-        mode: "demo",
-        interface: "sim0",
-        lan: [second.lan],
-        startedAt: second.start * 1000,
-        data: "temporary",
-        policySource: null,
-      },
-      catalogue: defaultCatalogue(),
-      now: () => 0,
-      interfaces: () => [],
-    });
+    const web = simulatedWeb(kv, second, { now: () => 0 });
+
     await runSimulation({ scenario: second, until: 60, kv, web });
     const pc = pcOf(web.hub.latest!.devices);
     const thisRun = pc.totalDown + pc.totalUp;

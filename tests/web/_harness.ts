@@ -4,9 +4,9 @@
 // (its monitor, policy, shaper, history, event log and last snapshot), with
 // an admin and a viewer. Requests go through app.request(): no socket.
 import type { Hono } from "hono";
-import { defaultCatalogue } from "../../engine/catalogue/default.ts";
 import { parseScenario, type Scenario } from "../../sim/scenario.ts";
-import { LiveWeb } from "../../cli/live_web.ts";
+import type { LiveWeb } from "../../cli/live_web.ts";
+import { simulatedWeb } from "../../cli/sim_web.ts";
 import { runSimulation } from "../../cli/sim_run.ts";
 import { createApp, type Registrar } from "../../web/app.ts";
 import { createAuth } from "../../web/auth/create_auth.ts";
@@ -72,28 +72,7 @@ export async function withHarness(
   const kv = await Deno.openKv(":memory:");
   try {
     let simNow = scenario.start * 1000;
-    const web = new LiveWeb({
-      kv,
-      info: {
-        version: "test",
-        mode: "demo",
-        interface: "sim0",
-        lan: [scenario.lan],
-        startedAt: scenario.start * 1000,
-        data: "temporary",
-        policySource: scenario.policy ? `scenario ${scenario.name}` : null,
-      },
-      catalogue: defaultCatalogue(),
-      now: () => simNow,
-      interfaces: () => [{
-        name: "sim0",
-        description: "simulated LAN",
-        addresses: [{ family: "inet", address: "192.168.1.1", netmask: "255.255.255.0" }],
-        up: true,
-        loopback: false,
-        wireless: false,
-      }],
-    });
+    const web = simulatedWeb(kv, scenario, { now: () => simNow, version: "test" });
     await runSimulation({
       scenario,
       until: options.seconds ?? 180,

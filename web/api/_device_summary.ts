@@ -9,8 +9,8 @@
 import type { Device } from "../../engine/devices/device.ts";
 import { normalDeviceId } from "../../engine/devices/mod.ts";
 import { type DeviceEntry, DeviceStore } from "../../engine/history/mod.ts";
-import type { DeviceState } from "../../engine/policy/mod.ts";
-import type { DeviceControl, LiveDevice } from "../live/snapshot_types.ts";
+import { controlOf } from "../live/live_snapshot.ts";
+import type { LiveDevice } from "../live/snapshot_types.ts";
 import type { WebContext } from "../web_context.ts";
 
 /** A device in the API: the live view plus what the stores and policy know. */
@@ -178,25 +178,4 @@ function ms(seconds: number | undefined): number | null {
   return typeof seconds === "number" && Number.isFinite(seconds)
     ? Math.round(seconds * 1000)
     : null;
-}
-
-/** As the live snapshot puts it (web/live keeps its own private). */
-function controlOf(state: DeviceState | undefined): DeviceControl {
-  if (state === undefined) {
-    return {
-      priority: "normal",
-      state: "free",
-      limitDown: null,
-      limitUp: null,
-      reason: "not decided yet: no internet traffic seen",
-    };
-  }
-  const limited = state.down !== null || state.up !== null;
-  return {
-    priority: state.priority,
-    state: state.blocked ? "blocked" : limited ? "limited" : "free",
-    limitDown: state.blocked ? null : state.down,
-    limitUp: state.blocked ? null : state.up,
-    reason: state.reason,
-  };
 }

@@ -187,7 +187,8 @@ const UNDECIDED: DeviceControl = Object.freeze({
   reason: "not decided yet: no internet traffic seen",
 });
 
-function controlOf(state: DeviceState | undefined): DeviceControl {
+/** A device's control as the snapshot (and the devices API) shows the policy's state of it. */
+export function controlOf(state: DeviceState | undefined): DeviceControl {
   if (state === undefined) return { ...UNDECIDED };
   const limited = state.down !== null || state.up !== null;
   return {

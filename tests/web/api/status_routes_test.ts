@@ -41,8 +41,11 @@ Deno.test("statusRoutes() tells what runs and how the link is doing", async (t) 
       assertEquals(body, {
         interfaces: [{
           name: "sim0",
-          description: "simulated LAN",
-          addresses: [{ family: "inet", address: "192.168.1.1", netmask: "255.255.255.0" }],
+          description: "the simulated LAN",
+          addresses: [
+            { family: "inet", address: "192.168.1.1", netmask: "255.255.255.0" },
+            { family: "link", address: "dc:39:6f:5a:10:01" },
+          ],
           up: true,
           loopback: false,
           wireless: false,
