@@ -8,6 +8,7 @@ import { DeviceStore, type UsageHistory } from "../engine/history/mod.ts";
 import type { MinuteUsage } from "../engine/meter/usage_types.ts";
 import type { Monitor } from "../engine/monitor.ts";
 import { periodStart } from "../engine/policy/mod.ts";
+import { HttpError } from "../web/api/http_error.ts";
 import { LiveHub } from "../web/live/live_hub.ts";
 import { liveSnapshot } from "../web/live/live_snapshot.ts";
 import type { InterfaceInfo, RunInfo, WebContext } from "../web/web_context.ts";
@@ -58,7 +59,8 @@ export class LiveWeb {
       catalogue: options.catalogue,
       get history() {
         const p = parts();
-        if (!p) throw new Error("the run has not started");
+        // The demo serves while its run opens the store: a moment's 503, not a 500.
+        if (!p) throw new HttpError(503, "Sluice is starting; try again in a moment");
         return p.history;
       },
       monitor: () => parts()?.monitor ?? null,
