@@ -22,6 +22,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type FirstData, PROBE, summarise, type UpdateTiming } from "./_web_probe.ts";
 import { startBenchServer } from "./_web_server.ts";
 import { PEER_PATH } from "./_web_peer.ts";
+import { QUIET_CHROMIUM } from "../_chromium.ts";
 
 function option(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -46,7 +47,7 @@ fs.existsSync = existsSync;
 const server = await startBenchServer();
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox"],
+  args: ["--no-sandbox", ...QUIET_CHROMIUM],
 });
 try {
   await bench(browser);

@@ -4,6 +4,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { hasCommand, skipUnless } from "../_system.ts";
 import { watchOutput } from "../_child_output.ts";
+import { QUIET_CHROMIUM } from "../_chromium.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** Where screenshots go: beside the project's other test output, not in git. */
@@ -58,7 +59,7 @@ export async function withBrowser(fn: (browser: Browser) => Promise<void>): Prom
   const browser = await chromium.launch({
     executablePath: Deno.env.get("CHROMIUM") ?? `/usr/bin/${CHROMIUM ?? "chromium"}`,
     // As root (CI) Chromium refuses its sandbox.
-    args: Deno.uid() === 0 ? ["--no-sandbox"] : [],
+    args: [...(Deno.uid() === 0 ? ["--no-sandbox"] : []), ...QUIET_CHROMIUM],
   });
   try {
     await fn(browser);
