@@ -17,6 +17,8 @@ import { SHAPER_HELP, shaperCommand } from "./cli/shaper_command.ts";
 import { SIM_HELP, simCommand } from "./cli/sim.ts";
 import { DEMO_HELP, demoCommand } from "./cli/demo.ts";
 import { PASSWD_HELP, passwdCommand } from "./cli/passwd.ts";
+import { INSTALL_HELP, installCommand, UNINSTALL_HELP, uninstallCommand } from "./cli/install.ts";
+import { DOCTOR_HELP, doctorCommand } from "./cli/doctor.ts";
 import { UsageError } from "./cli/usage_error.ts";
 import { VERSION } from "./cli/version.ts";
 
@@ -39,6 +41,8 @@ Commands:
                        needed, in the terminal and the web UI
   passwd [USER]   set a web user's password, or create the user
   interfaces      list capture devices and their addresses
+  install, uninstall  run Sluice at boot as a systemd service (Linux, root); remove it
+  doctor          check this machine for "sluice run" and say what to fix
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
 
@@ -62,6 +66,9 @@ const COMMANDS: Record<string, Command> = {
   sim: { help: SIM_HELP, run: simCommand },
   demo: { help: DEMO_HELP, run: (argv) => demoCommand(argv) },
   passwd: { help: PASSWD_HELP, run: (argv) => passwdCommand(argv) },
+  install: { help: INSTALL_HELP, run: (argv) => installCommand(argv) },
+  uninstall: { help: UNINSTALL_HELP, run: (argv) => uninstallCommand(argv) },
+  doctor: { help: DOCTOR_HELP, run: (argv) => doctorCommand(argv) },
 };
 
 /** Runs the command line and returns the process exit code. */

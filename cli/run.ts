@@ -20,15 +20,11 @@ import { documentOrigin, LivePolicy } from "./live_policy.ts";
 import { detectLeaf, LiveShaper, type ShaperMode } from "./live_shaper.ts";
 import { choice, deviceIdArgument } from "./options.ts";
 import { LiveWeb } from "./live_web.ts";
+import { CAP_NET_ADMIN, hasCapability } from "./capabilities.ts";
 import { VERSION } from "./version.ts";
-import {
-  startWeb,
-  WEB_FLAGS,
-  WEB_OPTIONS,
-  WEB_OPTIONS_HELP,
-  type WebServer,
-  webSettings,
-} from "./web_server.ts";
+import { startWeb, WEB_OPTIONS_HELP, type WebServer, webSettings } from "./web_server.ts";
+import { CONFIG_FILE, configText, RUN_SPEC } from "./config.ts";
+import { loadRunConfig } from "./config_file.ts";
 
 export const RUN_HELP = `sluice run --iface IFACE [options]
 
@@ -59,12 +55,20 @@ Options:
                       and priorities, firewall rules in group "Sluice" for
                       blocks), dry-run (print and log this platform's
                       commands, run nothing), off, or auto (default: linux
-                      when root on Linux, else dry-run). "sluice shaper
-                      reset" removes what it did.
+                      when root or with CAP_NET_ADMIN on Linux, else
+                      dry-run). "sluice shaper reset" removes what it did.
   --protect ID,...    devices never shaped or blocked (besides the gateway's
                       own addresses on IFACE, which never are)
 ${WEB_OPTIONS_HELP}
+  --config FILE       read settings from FILE (default: DIR/${CONFIG_FILE}, if there)
+  --print-config      print the settings in effect and where each came from; run nothing
   -h, --help          this help
+
+Every option can also be set by an environment variable, SLUICE_ and its
+name in capitals with _ for - (SLUICE_IFACE, SLUICE_NO_WEB=1), or in the
+data directory's ${CONFIG_FILE} ({"iface": "eth1", "no-lookups": true}).
+A flag beats a variable, which beats the file (see "Configuration" in
+README.md). --data comes from the flag or SLUICE_DATA.
 
 The web UI (and the API under /api/v1, /metrics for Prometheus) is served
 at --listen. On the first start a user "admin" is made and its password
@@ -85,13 +89,20 @@ const wallClock: Clock = { now: () => Date.now() / 1000 };
 /** `sluice run`: returns the exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
   const command = "sluice run";
-  const args = parseArgs(argv, {
-    command,
-    options: ["iface", "filter", "data", "lan", "policy", "shaper", "protect", ...WEB_OPTIONS],
-    flags: ["no-lookups", ...WEB_FLAGS],
-  });
+  // Flags, then SLUICE_* variables, then <data>/sluice.json: checked before anything opens.
+  const given = parseArgs(argv, RUN_SPEC);
+  const config = await loadRunConfig(given, command, DEFAULT_DATA);
+  if (given.flags.has("print-config")) {
+    console.log(configText(config));
+    return 0;
+  }
+  const args = config.args;
   const iface = args.options.get("iface");
-  if (!iface) throw new UsageError(`${command}: --iface IFACE is required (see sluice interfaces)`);
+  if (!iface) {
+    throw new UsageError(
+      `${command}: --iface IFACE is required (or SLUICE_IFACE, or "iface" in ${CONFIG_FILE}; see sluice interfaces)`,
+    );
+  }
   const lan = lanOption(args.options.get("lan"), command) ?? interfaceLan(iface, command);
   const policyPath = args.options.get("policy");
   const document = policyPath === undefined
@@ -255,7 +266,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 }
 
 /**
- * --shaper: "auto" is Linux tc and nft when root on Linux, else dry-run (on
+ * --shaper: "auto" is Linux tc and nft when root (or with CAP_NET_ADMIN) on Linux, else dry-run (on
  * Windows too: whether PowerShell runs as administrator is not known until
  * a command fails); without a policy, off.
  */
@@ -267,7 +278,8 @@ function shaperMode(text: string, deciding: boolean, command: string): ShaperMod
     }
     return "off";
   }
-  const root = Deno.build.os === "linux" && Deno.uid() === 0;
+  // Root, or a service given CAP_NET_ADMIN (sluice install): tc and nft will work.
+  const root = Deno.build.os === "linux" && (Deno.uid() === 0 || netAdmin());
   if (mode === "linux" && Deno.build.os !== "linux") {
     throw new UsageError(`${command}: --shaper linux works on Linux only`);
   }
@@ -275,6 +287,15 @@ function shaperMode(text: string, deciding: boolean, command: string): ShaperMod
     throw new UsageError(`${command}: --shaper windows works on Windows only`);
   }
   return mode === "auto" ? (root ? "linux" : "dry-run") : mode as ShaperMode | "off";
+}
+
+/** Whether this process holds CAP_NET_ADMIN (Linux). */
+function netAdmin(): boolean {
+  try {
+    return hasCapability(Deno.readTextFileSync("/proc/self/status"), CAP_NET_ADMIN);
+  } catch {
+    return false;
+  }
 }
 
 /** The gateway's own addresses and MAC on the interface: never shaped or blocked. */
