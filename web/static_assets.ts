@@ -1,18 +1,22 @@
 /**
  * Serves the dashboard: web/ui/* under "/" and web/vendor/* under
  * "/vendor/", public (the login page must load before anyone signs in).
- * Files are read relative to this module, so `deno compile --include web/ui
- * --include web/vendor` embeds them; client-side routes ("/devices/xyz")
- * get index.html, missing files 404. With a reader that can list its files
- * (the file reader can), they are read once and served under
- * `/v/<version>/…` for good (see asset_bundle.ts); index.html, which names
- * the version, is revalidated every time. Strong ETags answer revalidation
- * with 304s.
+ * The files come from ui_files.ts, which imports each one as bytes: they
+ * are part of the module graph, so `deno compile` embeds them and the
+ * program never reads the source tree (`deno task assets:web` regenerates
+ * the list when a file is added or removed). Client-side routes
+ * ("/devices/xyz") get index.html, missing files 404. With a reader that
+ * can list its files (the embedded one can), they are read once and served
+ * under `/v/<version>/…` for good (see asset_bundle.ts); index.html, which
+ * names the version, is revalidated every time. Strong ETags answer
+ * revalidation with 304s.
  *
  * @module
  */
 import { type Context, Hono } from "hono";
 import { type AssetBundle, loadBundle, strongEtag, versionedIndex } from "./asset_bundle.ts";
+import { contentType, EXTENSION } from "./asset_types.ts";
+import { UI_FILES } from "./ui_files.ts";
 
 /** Where assets come from: "ui/index.html", "vendor/preact.mjs"; null when missing. */
 export interface AssetReader {
@@ -24,65 +28,28 @@ export interface AssetReader {
 /** A year: versioned assets never change under their URL. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
-const TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  mjs: "text/javascript; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  svg: "image/svg+xml",
-  png: "image/png",
-  ico: "image/x-icon",
-  json: "application/json; charset=utf-8",
-  map: "application/json; charset=utf-8",
-  txt: "text/plain; charset=utf-8",
-  woff2: "font/woff2",
-};
 const INDEX = "ui/index.html";
-/** A file name's extension, as the SPA fallback tells files from routes: ".7" of an IP is not one. */
-const EXTENSION = /\.([A-Za-z][A-Za-z0-9]{0,7})$/;
 /** First path segments that belong to the server, never to the client-side router. */
 const SERVER_PREFIXES = new Set(["api", "metrics"]);
 
 /**
- * Reads assets from the directory beside this module (web/), or `base`.
- * Refuses anything outside ui/ and vendor/ even if a caller got past the
- * router's checks.
+ * Serves `files` (by default the embedded UI, UI_FILES): a lookup by path,
+ * so nothing outside the manifest, and nothing from the disk, can be read.
  *
  * @example
  * ```ts
- * import { assert } from "@std/assert";
- * const html = await fileAssetReader().read("ui/index.html");
- * assert(html !== null);
+ * import { assert, assertEquals } from "@std/assert";
+ * const reader = embeddedAssetReader();
+ * assert(reader.read("ui/index.html") !== null);
+ * assertEquals(reader.read("ui/../deno.json"), null);
  * ```
  */
-export function fileAssetReader(base: URL = new URL("./", import.meta.url)): AssetReader {
+export function embeddedAssetReader(
+  files: ReadonlyMap<string, Uint8Array> = UI_FILES,
+): AssetReader {
   return {
-    async read(path: string): Promise<Uint8Array | null> {
-      if (!/^(ui|vendor)\//.test(path) || splitPath(path.slice(path.indexOf("/"))) === null) {
-        return null;
-      }
-      try {
-        return await Deno.readFile(new URL(path, base));
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.IsADirectory) {
-          return null;
-        }
-        throw err;
-      }
-    },
-    async list(): Promise<string[]> {
-      const out: string[] = [];
-      const walk = async (dir: string) => {
-        for await (const e of Deno.readDir(new URL(dir, base))) {
-          if (e.name.startsWith(".")) continue;
-          if (e.isDirectory) await walk(`${dir}${e.name}/`);
-          else if (TYPES[EXTENSION.exec(e.name)?.[1].toLowerCase() ?? ""]) out.push(dir + e.name);
-        }
-      };
-      await walk("ui/");
-      await walk("vendor/");
-      return out;
-    },
+    read: (path: string) => files.get(path) ?? null,
+    list: () => Promise.resolve([...files.keys()]),
   };
 }
 
@@ -101,7 +68,7 @@ export function fileAssetReader(base: URL = new URL("./", import.meta.url)): Ass
  * assertEquals((await app.request("/nope.js")).status, 404);
  * ```
  */
-export function staticRoutes(reader: AssetReader = fileAssetReader()): Hono {
+export function staticRoutes(reader: AssetReader = embeddedAssetReader()): Hono {
   const app = new Hono();
   let bundle: Promise<Versioned | null> | null = null;
   const load = () => bundle ??= versioned(reader);
@@ -185,8 +152,7 @@ function serve(
   cache: string,
 ): Response {
   const headers: Record<string, string> = {
-    "Content-Type": TYPES[EXTENSION.exec(path)?.[1].toLowerCase() ?? ""] ??
-      "application/octet-stream",
+    "Content-Type": contentType(path) ?? "application/octet-stream",
     "ETag": asset.etag,
     "Cache-Control": cache,
     "X-Content-Type-Options": "nosniff",

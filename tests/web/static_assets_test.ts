@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { Hono } from "hono";
-import { type AssetReader, fileAssetReader, staticRoutes } from "../../web/static_assets.ts";
+import { type AssetReader, embeddedAssetReader, staticRoutes } from "../../web/static_assets.ts";
 import type { WebEnv } from "../../web/web_env.ts";
 
 const enc = new TextEncoder();
@@ -181,8 +181,9 @@ Deno.test("staticRoutes() mounted after an API leaves its routes and its 404 alo
   assertEquals((await a.request("/devices")).status, 200);
 });
 
-Deno.test("staticRoutes() with the file reader serves the real UI and vendored modules", async () => {
-  const a = app(fileAssetReader());
+Deno.test("staticRoutes() by default serves the real UI and vendored modules", async () => {
+  const a = new Hono();
+  a.route("/", staticRoutes());
   const index = await a.request("/");
   assertEquals(index.status, 200);
   const html = await index.text();
@@ -226,8 +227,8 @@ Deno.test("index.html preloads every UI module, so no import waits for another",
   }
 });
 
-Deno.test("fileAssetReader() reads only under ui/ and vendor/", async () => {
-  const reader = fileAssetReader();
+Deno.test("embeddedAssetReader() reads only the manifest's files under ui/ and vendor/", async () => {
+  const reader = embeddedAssetReader();
   assert(await reader.read("ui/index.html"));
   assert(await reader.read("vendor/VERSIONS.json"));
   assertEquals(await reader.read("ui/nope.js"), null);
@@ -235,7 +236,11 @@ Deno.test("fileAssetReader() reads only under ui/ and vendor/", async () => {
   assertEquals(await reader.read("ui/views"), null); // a directory
   assertEquals(await reader.read("static_assets.ts"), null);
   assertEquals(await reader.read("ui/../static_assets.ts"), null);
+  assertEquals(await reader.read("vendor/make_vendor.ts"), null); // not served
   assertEquals(await reader.read("web_env.ts"), null);
+  const listed = await reader.list!();
+  assert(listed.includes("ui/app.js") && listed.includes("vendor/preact.mjs"));
+  assert(listed.every((p) => /^(ui|vendor)\//.test(p)), "only ui/ and vendor/");
 });
 
 Deno.test("every UI module's imports are relative and resolve, as served, to a file that exists", async () => {
