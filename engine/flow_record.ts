@@ -64,12 +64,12 @@ export function flowRecord(table: FlowTable, flow: number): FlowRecord {
     app: null,
     category: null,
   };
-  const fp = table.fragmentPackets;
-  if (fp[flow * 2] + fp[flow * 2 + 1] > 0) {
-    const fb = table.fragmentBytes;
+  const c2sFragments = table.fragmentPackets(flow, 0),
+    s2cFragments = table.fragmentPackets(flow, 1);
+  if (c2sFragments + s2cFragments > 0) {
     record.fragments = {
-      c2s: { packets: fp[flow * 2], bytes: fb[flow * 2] },
-      s2c: { packets: fp[flow * 2 + 1], bytes: fb[flow * 2 + 1] },
+      c2s: { packets: c2sFragments, bytes: table.fragmentBytes(flow, 0) },
+      s2c: { packets: s2cFragments, bytes: table.fragmentBytes(flow, 1) },
     };
   }
   return record;

@@ -47,9 +47,6 @@ export class FlowTable {
   readonly packets: Float64Array;
   /** Wire bytes per direction, laid out as {@linkcode packets}. */
   readonly bytes: Float64Array;
-  /** Of those, non-first IP fragments (which carry no ports), laid out as {@linkcode packets}. */
-  readonly fragmentPackets: Float64Array;
-  readonly fragmentBytes: Float64Array;
   /** Times of the first and last packet, seconds since the epoch. */
   readonly firstSeen: Float64Array;
   readonly lastSeen: Float64Array;
@@ -69,11 +66,21 @@ export class FlowTable {
   readonly #next: Int32Array;
   readonly #buckets: Int32Array;
   readonly #mask: number;
-  readonly #free: Int32Array;
-  #freeTop: number;
+  /** Slots never used yet are `#unused` and up; freed ones are chained through `#next`. */
+  #unused = 0;
+  #freeHead = EMPTY;
   #head = EMPTY;
   #tail = EMPTY;
   readonly #probe = new Uint32Array(KEY_WORDS);
+  /**
+   * Non-first IP fragments are rare: their counters are kept apart, for the
+   * flows that have any. Per flow, 1 + its record, 0 for none; per record,
+   * packets each way then bytes each way. Records are reused.
+   */
+  readonly #fragmentRecord: Int32Array;
+  #fragments = new Float64Array(16 * 4);
+  #fragmentFree: number[] = [];
+  #fragmentRecords = 0;
 
   constructor(options: FlowTableOptions) {
     const { maxFlows, idleTimeout } = options;
@@ -90,8 +97,6 @@ export class FlowTable {
     this.clientIsLow = new Uint8Array(maxFlows);
     this.packets = new Float64Array(maxFlows * 2);
     this.bytes = new Float64Array(maxFlows * 2);
-    this.fragmentPackets = new Float64Array(maxFlows * 2);
-    this.fragmentBytes = new Float64Array(maxFlows * 2);
     this.firstSeen = new Float64Array(maxFlows);
     this.lastSeen = new Float64Array(maxFlows);
     this.generation = new Uint32Array(maxFlows);
@@ -102,9 +107,7 @@ export class FlowTable {
     while (buckets < maxFlows * 2) buckets *= 2;
     this.#buckets = new Int32Array(buckets).fill(EMPTY);
     this.#mask = buckets - 1;
-    this.#free = new Int32Array(maxFlows);
-    for (let i = 0; i < maxFlows; i++) this.#free[i] = maxFlows - 1 - i;
-    this.#freeTop = maxFlows;
+    this.#fragmentRecord = new Int32Array(maxFlows);
   }
 
   /**
@@ -151,10 +154,24 @@ export class FlowTable {
     const at = flow * 2 + direction;
     this.packets[at]++;
     this.bytes[at] += wireLen;
-    this.fragmentPackets[at]++;
-    this.fragmentBytes[at] += wireLen;
+    let record = this.#fragmentRecord[flow] - 1;
+    if (record < 0) record = this.#newFragmentRecord(flow);
+    this.#fragments[record * 4 + direction]++;
+    this.#fragments[record * 4 + 2 + direction] += wireLen;
     this.lastSeen[flow] = time;
     this.#moveToTail(flow);
+  }
+
+  /** Non-first IP fragments (which carry no ports) the flow had in `direction` (0 or 1). */
+  fragmentPackets(flow: number, direction: number): number {
+    const record = this.#fragmentRecord[flow] - 1;
+    return record < 0 ? 0 : this.#fragments[record * 4 + direction];
+  }
+
+  /** Their wire bytes, as {@linkcode fragmentPackets}. */
+  fragmentBytes(flow: number, direction: number): number {
+    const record = this.#fragmentRecord[flow] - 1;
+    return record < 0 ? 0 : this.#fragments[record * 4 + 2 + direction];
   }
 
   /** Ends every flow idle for longer than the timeout at `now`. */
@@ -215,18 +232,19 @@ export class FlowTable {
   }
 
   #insert(k: Uint32Array, hash: number, srcIsLow: boolean, time: number): number {
-    if (this.#freeTop === 0) {
+    if (this.#freeHead === EMPTY && this.#unused === this.capacity) {
       this.evicted++;
       this.#remove(this.#head, FlowEnd.EVICTED);
     }
-    const flow = this.#free[--this.#freeTop];
+    // The slot freed last, else the next never used: untouched memory stays untouched.
+    let flow = this.#freeHead;
+    if (flow !== EMPTY) this.#freeHead = this.#next[flow];
+    else flow = this.#unused++;
     this.key.set(k, flow * KEY_WORDS);
     this.#hash[flow] = hash;
     this.clientIsLow[flow] = srcIsLow ? 1 : 0;
     this.packets[flow * 2] = this.packets[flow * 2 + 1] = 0;
     this.bytes[flow * 2] = this.bytes[flow * 2 + 1] = 0;
-    this.fragmentPackets[flow * 2] = this.fragmentPackets[flow * 2 + 1] = 0;
-    this.fragmentBytes[flow * 2] = this.fragmentBytes[flow * 2 + 1] = 0;
     this.firstSeen[flow] = time;
     this.lastSeen[flow] = time;
     this.generation[flow]++;
@@ -275,8 +293,31 @@ export class FlowTable {
       }
     }
     buckets[hole] = EMPTY;
-    this.#free[this.#freeTop++] = flow;
+    if (this.#fragmentRecord[flow] !== 0) this.#freeFragmentRecord(flow);
+    this.#next[flow] = this.#freeHead;
+    this.#freeHead = flow;
     this.size--;
+  }
+
+  #newFragmentRecord(flow: number): number {
+    let record = this.#fragmentFree.pop();
+    if (record === undefined) {
+      record = this.#fragmentRecords++;
+      if (record * 4 >= this.#fragments.length) {
+        const grown = new Float64Array(this.#fragments.length * 2);
+        grown.set(this.#fragments);
+        this.#fragments = grown;
+      }
+    }
+    this.#fragmentRecord[flow] = record + 1;
+    return record;
+  }
+
+  #freeFragmentRecord(flow: number): void {
+    const record = this.#fragmentRecord[flow] - 1;
+    this.#fragments.fill(0, record * 4, record * 4 + 4);
+    this.#fragmentFree.push(record);
+    this.#fragmentRecord[flow] = 0;
   }
 }
 

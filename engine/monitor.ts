@@ -82,9 +82,12 @@ export class Monitor {
   readonly #onSecond: MonitorOptions["onSecond"];
   /** Per flow: the client's and the server's device, told apart from a device since forgotten. */
   readonly #sides: FlowSides;
-  /** Per flow and direction: bytes and packets already metered. */
+  /**
+   * Per flow and direction: bytes and packets already metered; packets mod
+   * 2^32 (4 bytes a slot, not 8), as no second carries that many.
+   */
   readonly #meteredBytes: Float64Array;
-  readonly #meteredPackets: Float64Array;
+  readonly #meteredPackets: Uint32Array;
   /** Per flow: app and category ids, and 1 once its naming can no longer change. */
   readonly #app: Int32Array;
   readonly #category: Int32Array;
@@ -122,7 +125,7 @@ export class Monitor {
     this.#onSecond = options.onSecond;
     this.#sides = new FlowSides(capacity, this.devices, this.meter);
     this.#meteredBytes = new Float64Array(capacity * 2);
-    this.#meteredPackets = new Float64Array(capacity * 2);
+    this.#meteredPackets = new Uint32Array(capacity * 2);
     this.#app = new Int32Array(capacity);
     this.#category = new Int32Array(capacity);
     this.#final = new Uint8Array(capacity);
@@ -253,8 +256,8 @@ export class Monitor {
     const table = this.tracker.table;
     const up = table.bytes[flow * 2] - this.#meteredBytes[flow * 2];
     const down = table.bytes[flow * 2 + 1] - this.#meteredBytes[flow * 2 + 1];
-    const upPackets = table.packets[flow * 2] - this.#meteredPackets[flow * 2];
-    const downPackets = table.packets[flow * 2 + 1] - this.#meteredPackets[flow * 2 + 1];
+    const upPackets = (table.packets[flow * 2] - this.#meteredPackets[flow * 2]) >>> 0;
+    const downPackets = (table.packets[flow * 2 + 1] - this.#meteredPackets[flow * 2 + 1]) >>> 0;
     if (up === 0 && down === 0) return;
     this.#meteredBytes[flow * 2] += up;
     this.#meteredBytes[flow * 2 + 1] += down;

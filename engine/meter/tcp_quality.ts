@@ -59,17 +59,28 @@ const NONE = 0, SYN_SEEN = 1, SYN_ACK_SEEN = 2, DONE = 3;
  */
 export class TcpQuality {
   readonly capacity: number;
-  /** Per flow: [2n] SYN to SYN-ACK seconds, [2n + 1] SYN-ACK to ACK; NaN until measured. */
+  /**
+   * Per flow: [2n] SYN to SYN-ACK seconds, [2n + 1] SYN-ACK to ACK; NaN
+   * until measured, save that [2n + 1] holds the SYN to SYN-ACK time while
+   * the ACK is awaited: read them once {@linkcode packet} returned HANDSHAKE.
+   */
   readonly handshake: Float64Array;
   /** Per flow: the side (0 client, 1 server) that sent the SYN. */
   readonly synSide: Uint8Array;
-  /** Data segments per flow direction: [2n] client to server, [2n + 1] server to client. */
-  readonly segments: Float64Array;
+  /**
+   * Data segments per flow direction: [2n] client to server, [2n + 1] server
+   * to client. 32-bit, as every per-flow array is a cost per table slot: a
+   * count past 2^32 wraps.
+   */
+  readonly segments: Uint32Array;
   /** Of those, retransmissions. */
-  readonly retransmits: Float64Array;
+  readonly retransmits: Uint32Array;
   readonly #state: Uint8Array;
-  readonly #synTime: Float64Array;
-  readonly #synAckTime: Float64Array;
+  /**
+   * The SYN's time, then the SYN-ACK's: while the ACK is awaited, the SYN to
+   * SYN-ACK time waits in handshake[2n + 1] (one time a flow, not two).
+   */
+  readonly #time: Float64Array;
   /** Highest sequence end seen per direction, and whether there is one. */
   readonly #high: Uint32Array;
   readonly #hasHigh: Uint8Array;
@@ -81,11 +92,10 @@ export class TcpQuality {
     this.capacity = capacity;
     this.handshake = new Float64Array(capacity * 2).fill(NaN);
     this.synSide = new Uint8Array(capacity);
-    this.segments = new Float64Array(capacity * 2);
-    this.retransmits = new Float64Array(capacity * 2);
+    this.segments = new Uint32Array(capacity * 2);
+    this.retransmits = new Uint32Array(capacity * 2);
     this.#state = new Uint8Array(capacity);
-    this.#synTime = new Float64Array(capacity);
-    this.#synAckTime = new Float64Array(capacity);
+    this.#time = new Float64Array(capacity);
     this.#high = new Uint32Array(capacity * 2);
     this.#hasHigh = new Uint8Array(capacity * 2);
   }
@@ -179,20 +189,23 @@ export class TcpQuality {
       this.handshake[flow * 2] = this.handshake[flow * 2 + 1] = NaN;
       this.#state[flow] = SYN_SEEN;
       this.synSide[flow] = side;
-      this.#synTime[flow] = time;
+      this.#time[flow] = time;
     } else if (kind === (SYN | ACK) && state === SYN_SEEN && side !== this.synSide[flow]) {
       this.#state[flow] = SYN_ACK_SEEN;
-      this.#synAckTime[flow] = time;
+      this.handshake[flow * 2 + 1] = time - this.#time[flow];
+      this.#time[flow] = time;
     } else if (kind === ACK && state === SYN_ACK_SEEN && side === this.synSide[flow]) {
       this.#state[flow] = DONE;
-      const synToSynAck = this.#synAckTime[flow] - this.#synTime[flow];
-      const synAckToAck = time - this.#synAckTime[flow];
+      const synToSynAck = this.handshake[flow * 2 + 1];
+      const synAckToAck = time - this.#time[flow];
+      this.handshake[flow * 2 + 1] = NaN;
       if (!(synToSynAck >= 0 && synAckToAck >= 0)) return 0; // clock went back
       this.handshake[flow * 2] = synToSynAck;
       this.handshake[flow * 2 + 1] = synAckToAck;
       return TcpEvent.HANDSHAKE;
     } else if (!(kind === ACK && state === SYN_ACK_SEEN)) {
       // A repeat, a RST, a simultaneous open or a flow met mid-way: no sample.
+      if (state === SYN_ACK_SEEN) this.handshake[flow * 2 + 1] = NaN;
       this.#state[flow] = DONE;
     }
     return 0;

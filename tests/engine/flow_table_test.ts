@@ -1,6 +1,6 @@
 // FlowTable and FlowTracker: which packets share a flow, who the client is,
 // eviction and idle expiry, IP fragments, and the record a flow becomes.
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   FlowEnd,
   type FlowEndReason,
@@ -265,4 +265,49 @@ Deno.test("flowRecord() copies a whole flow out as plain data", () => {
     app: null,
     category: null,
   }]);
+});
+
+Deno.test("FlowTable stays at its capacity under churn: 3x as many flows, evicted and expired", () => {
+  const capacity = 64, idle = 30;
+  const { t, ended } = tracker(capacity, idle);
+  let time = 1000, maxSize = 0;
+  for (let i = 0; i < capacity * 3; i++) {
+    // Two packets each way, a second apart: the table fills, then evicts the oldest.
+    const flow = feed(t, udp4(`10.0.${i >> 8}.${i & 255}`, 4000, "192.0.2.1", 53), time);
+    assertEquals(feed(t, udp4("192.0.2.1", 53, `10.0.${i >> 8}.${i & 255}`, 4000), time), flow);
+    assert(flow >= 0 && flow < capacity, `flow ${flow} is a slot of the table`);
+    maxSize = Math.max(maxSize, t.table.size);
+    time += 0.01;
+  }
+  assertEquals([maxSize, t.table.size, t.table.evicted, t.table.expired], [
+    capacity,
+    capacity,
+    capacity * 2,
+    0,
+  ]);
+  // The live flows are the last `capacity` opened.
+  assertEquals(records(t)[0].client, `10.0.0.${capacity * 2}:4000`);
+  // Quiet past the idle timeout: the next packet ends every one of them.
+  feed(t, udp4("10.1.0.1", 4000, "192.0.2.1", 53), time + idle + 1);
+  assertEquals([t.table.size, t.table.expired, ended.length], [1, capacity, capacity * 3]);
+  assertEquals(ended.filter(([, why]) => why === FlowEnd.EVICTED).length, capacity * 2);
+  assertEquals(ended.filter(([, why]) => why === FlowEnd.IDLE).length, capacity);
+});
+
+Deno.test("FlowTable gives a reused slot no fragments of the flow that held it before", () => {
+  const { t } = tracker(1);
+  const flow = feed(t, frag4("10.0.0.1", "10.0.0.2", 77, true, 1472), 1);
+  feed(t, frag4("10.0.0.1", "10.0.0.2", 77, false, 500), 1);
+  assertEquals([t.table.fragmentPackets(flow, 0), t.table.fragmentBytes(flow, 0)], [1, 520]);
+  for (let i = 0; i < 100; i++) {
+    // Fragmented flows one after another, each evicting the last: records are reused.
+    const src = `10.0.1.${i}`, next = feed(t, frag4(src, "10.0.0.2", i, true, 1472), 2 + i);
+    assertEquals(next, flow, "the one slot");
+    assertEquals(flowRecord(t.table, next).fragments, undefined, "none yet");
+    feed(t, frag4(src, "10.0.0.2", i, false, 300), 2 + i);
+    assertEquals(flowRecord(t.table, next).fragments?.c2s, { packets: 1, bytes: 320 });
+  }
+  feed(t, udp4("10.0.0.3", 1, "10.0.0.4", 2), 200);
+  assertEquals(flowRecord(t.table, flow).fragments, undefined);
+  assertEquals(t.table.evicted, 101);
 });

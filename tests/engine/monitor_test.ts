@@ -308,3 +308,35 @@ Deno.test("Monitor tells of each second as it closes, and the meter reads that s
     [1005, []],
   ]);
 });
+
+Deno.test("Monitor stays at maxFlows and maxDevices under churn, and meters every byte", () => {
+  const minutes: MinuteUsage[][] = [];
+  const monitor = new Monitor({
+    linkType: LinkType.EN10MB,
+    lan: new LanSubnets(["10.0.0.0/16"]),
+    maxFlows: 64,
+    maxDevices: 16,
+    onMinute: (_, usage) => minutes.push(usage),
+  });
+  let time = 1000, sent = 0, largest = [0, 0];
+  for (let i = 0; i < 64 * 3; i++) {
+    // 48 devices over the run, each flow one datagram each way to its own server.
+    const device = i % 48, mac = `02:00:00:00:00:${(0x20 + device).toString(16)}`;
+    const ip = `10.0.1.${device + 2}`, server = `198.51.100.${i + 1}`;
+    feed(monitor, time, frame(mac, ROUTER, ip, server, 100));
+    feed(monitor, time + 0.001, frame(ROUTER, mac, server, ip, 300, [5000, 40000]));
+    sent += 400;
+    time += 0.5;
+    largest = [
+      Math.max(largest[0], monitor.tracker.table.size),
+      Math.max(largest[1], monitor.devices.size),
+    ];
+  }
+  assertEquals(largest, [64, 16]);
+  assertEquals([monitor.tracker.table.evicted, monitor.devices.forgotten], [64 * 2, 48 * 4 - 16]);
+  monitor.finish();
+  const link = monitor.meter.link().totals;
+  assertEquals(link.up + link.down, sent);
+  const reported = minutes.flat().reduce((sum, u) => sum + u.up + u.down, 0);
+  assertEquals(reported, sent, "every byte is in some minute");
+});

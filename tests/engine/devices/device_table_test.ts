@@ -353,3 +353,31 @@ Deno.test("DeviceTable.revision moves when a device's addresses change, not when
   assertEquals(t.addressesOf(d), { mac: LAPTOP, addresses: ["192.168.1.7"] });
   assertThrows(() => t.addressesOf(9), RangeError, "no device 9");
 });
+
+Deno.test("DeviceTable stays at maxDevices under churn: 3x as many devices, the oldest forgotten", () => {
+  const max = 32, forgotten: [number, string][] = [];
+  const t = table({
+    maxDevices: max,
+    onForget: (i: number, id: string) => forgotten.push([i, id]),
+  });
+  const mac = (i: number) => `02:00:00:00:01:${i.toString(16).padStart(2, "0")}`;
+  let largest = 0;
+  for (let i = 0; i < max * 3; i++) {
+    // Each device with an IPv4 and an IPv6 address, so both address maps churn too.
+    const d = from(t, mac(i), `192.168.1.${i + 2}`, 10 + i);
+    assertEquals(from(t, mac(i), `fd00:1::${(i + 2).toString(16)}`, 10 + i), d);
+    assert(d >= 0 && d < max, `index ${d} is a slot of the table`);
+    largest = Math.max(largest, t.size);
+  }
+  assertEquals([largest, t.size, t.forgotten, forgotten.length], [max, max, max * 2, max * 2]);
+  assertEquals(forgotten.slice(0, 2).map(([, id]) => id), [`mac:${mac(0)}`, `mac:${mac(1)}`]);
+  // The forgotten are gone by id and by address; the last `max` are all there.
+  assertEquals(t.indexOf(`mac:${mac(0)}`), -1);
+  const survivor = t.indexOf(`mac:${mac(max * 2)}`);
+  assert(survivor >= 0);
+  assertEquals(t.device(survivor, 200).addresses, [`192.168.1.${max * 2 + 2}`, "fd00:1::42"]);
+  assertEquals(t.list(200).length, max);
+  // An address a forgotten device held goes to whoever sends from it next.
+  const d = from(t, "02:00:00:00:02:01", "192.168.1.2", 300);
+  assertEquals(t.device(d, 300).addresses, ["192.168.1.2"]);
+});
