@@ -3,7 +3,13 @@
 // in that order of precedence. Pure: the caller reads the file and the
 // environment, so every rule here is tested without touching the disk.
 import type { ArgSpec, ParsedArgs } from "./args.ts";
-import { choice, deviceIdArgument } from "./options.ts";
+import {
+  choice,
+  DEFAULT_MAX_DEVICES,
+  DEFAULT_MAX_FLOWS,
+  deviceIdArgument,
+  tableSize,
+} from "./options.ts";
 import { lanOption } from "./replay.ts";
 import { UsageError } from "./usage_error.ts";
 import { DEFAULT_LISTEN, listenOption, WEB_FLAGS, WEB_OPTIONS } from "./web_server.ts";
@@ -20,6 +26,8 @@ export const RUN_OPTIONS: readonly string[] = [
   "policy",
   "shaper",
   "protect",
+  "max-flows",
+  "max-devices",
   ...WEB_OPTIONS,
 ];
 /** `sluice run`'s boolean flags; booleans in the file, 1/true/0/false in the environment. */
@@ -188,6 +196,11 @@ function readFile(text: string, path: string, command: string): Map<string, stri
     } else if (RUN_OPTIONS.includes(key)) {
       const list = (key === "lan" || key === "protect") && Array.isArray(v) &&
         v.every((item) => typeof item === "string");
+      // Table sizes read naturally as JSON numbers.
+      if (typeof v === "number" && (key === "max-flows" || key === "max-devices")) {
+        found.set(key, String(v));
+        continue;
+      }
       if (typeof v !== "string" && !list) {
         const what = key === "lan" || key === "protect"
           ? "a string or a list of strings"
@@ -253,6 +266,7 @@ function checkValue(key: string, setting: ConfigSetting, command: string): void 
     if (key === "protect") {
       for (const id of text.split(",")) deviceIdArgument(id, "--protect", marker);
     }
+    if (key === "max-flows" || key === "max-devices") tableSize(key, text, marker);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     if (setting.source === "flag") throw new UsageError(err.message.replace(marker, command));
@@ -285,6 +299,8 @@ const UNSET: Record<string, string> = {
   policy: "(none: watch only)",
   shaper: "auto",
   protect: "(none)",
+  "max-flows": String(DEFAULT_MAX_FLOWS),
+  "max-devices": String(DEFAULT_MAX_DEVICES),
   listen: DEFAULT_LISTEN,
   "tls-cert": "(none: plain HTTP)",
   "tls-key": "(none)",

@@ -66,3 +66,23 @@ export function choice(value: string, allowed: string[], option: string, command
   }
   return value;
 }
+
+/** Flows the engine tracks at once unless told: about 120 MB at 452 bytes a flow. */
+export const DEFAULT_MAX_FLOWS = 262_144;
+/** Devices it keeps at once unless told (a gateway's LAN rarely nears it). */
+export const DEFAULT_MAX_DEVICES = 65_536;
+
+/**
+ * --max-flows (1,024 to 16,777,216) and --max-devices (16 to 1,048,576): the
+ * engine's table sizes, allocated up front; a UsageError naming the option.
+ */
+export function tableSize(key: string, text: string, command: string): number {
+  const [min, max] = key === "max-flows" ? [1024, 1 << 24] : [16, 1 << 20];
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
+    throw new UsageError(
+      `${command}: --${key} must be a whole number from ${min} to ${max}, got "${text}"`,
+    );
+  }
+  return n;
+}

@@ -18,7 +18,13 @@ import { UsageError } from "./usage_error.ts";
 import { readPolicyDocument } from "./policy_file.ts";
 import { documentOrigin, LivePolicy } from "./live_policy.ts";
 import { detectLeaf, LiveShaper, type ShaperMode } from "./live_shaper.ts";
-import { choice, deviceIdArgument } from "./options.ts";
+import {
+  choice,
+  DEFAULT_MAX_DEVICES,
+  DEFAULT_MAX_FLOWS,
+  deviceIdArgument,
+  tableSize,
+} from "./options.ts";
 import { LiveWeb } from "./live_web.ts";
 import { CAP_NET_ADMIN, hasCapability } from "./capabilities.ts";
 import { VERSION } from "./version.ts";
@@ -59,6 +65,10 @@ Options:
                       dry-run). "sluice shaper reset" removes what it did.
   --protect ID,...    devices never shaped or blocked (besides the gateway's
                       own addresses on IFACE, which never are)
+  --max-flows N       flows tracked at once (default 262144, about 450 bytes
+                      each; the least recently seen is dropped when full)
+  --max-devices N     devices kept at once (default 65536; the longest idle
+                      is forgotten when full)
 ${WEB_OPTIONS_HELP}
   --config FILE       read settings from FILE (default: DIR/${CONFIG_FILE}, if there)
   --print-config      print the settings in effect and where each came from; run nothing
@@ -157,6 +167,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   const monitor: Monitor = new Monitor({
     linkType: source.linkType,
     lan,
+    maxFlows: tableSize(
+      "max-flows",
+      args.options.get("max-flows") ?? `${DEFAULT_MAX_FLOWS}`,
+      command,
+    ),
+    maxDevices: tableSize(
+      "max-devices",
+      args.options.get("max-devices") ?? `${DEFAULT_MAX_DEVICES}`,
+      command,
+    ),
     catalogue,
     oui: defaultOui(),
     onMinute: (start, usage) => {

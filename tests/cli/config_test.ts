@@ -129,6 +129,18 @@ Deno.test("mergeConfig() checks values from the file and the environment as run 
   );
   assertStringIncludes(refusal([], {}, { lan: "10.0.0.0/99" }), `config ${file}: "lan": `);
   assertStringIncludes(refusal([], { SLUICE_PROTECT: "nope" }, null), "SLUICE_PROTECT: must be");
+  assertStringIncludes(
+    refusal([], { SLUICE_MAX_FLOWS: "1e6" }, null),
+    'SLUICE_MAX_FLOWS: must be a whole number from 1024 to 16777216, got "1e6"',
+  );
+  assertStringIncludes(
+    refusal([], {}, { "max-devices": 8 }),
+    `config ${file}: "max-devices": must be a whole number from 16 to 1048576`,
+  );
+  assertStringIncludes(
+    refusal(["--max-flows", "12"], {}, null),
+    'sluice run: --max-flows must be a whole number from 1024 to 16777216, got "12"',
+  );
   // A flag's mistake keeps the flag's own message.
   assertStringIncludes(
     refusal(["--shaper", "tc"], {}, null),
