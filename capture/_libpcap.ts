@@ -20,6 +20,8 @@ const SYMBOLS = {
   pcap_freecode: { parameters: ["buffer"], result: "void" },
   // Out-parameters as buffers: the fast FFI path, no pointer objects per packet.
   pcap_next_ex: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+  // Batches: libpcap calls `callback` (pcap_dump, see _dispatch_loop.ts) for each packet, in C.
+  pcap_dispatch: { parameters: ["pointer", "i32", "pointer", "pointer"], result: "i32" },
   pcap_stats: { parameters: ["pointer", "buffer"], result: "i32" },
   pcap_datalink: { parameters: ["pointer"], result: "i32" },
   pcap_datalink_val_to_name: { parameters: ["i32"], result: "pointer" },
@@ -78,6 +80,12 @@ export function installHint(os: typeof Deno.build.os): string {
 }
 
 let loaded: Libpcap | undefined;
+let loadedPath: string | undefined;
+
+/** The path the library was loaded from (after {@linkcode libpcap}), for dlsym. */
+export function libpcapPath(): string | undefined {
+  return loadedPath;
+}
 
 /**
  * Loads libpcap once and returns its symbols.
@@ -97,6 +105,7 @@ export function libpcap(): Libpcap {
   for (const path of libraryCandidates(Deno.build.os, env)) {
     try {
       loaded = Deno.dlopen(path, SYMBOLS).symbols;
+      loadedPath = path;
       return loaded;
     } catch (err) {
       if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {

@@ -1,5 +1,7 @@
 // The capture loop of a live source, run in a Worker so that libpcap's blocking
-// reads never stall the engine's event loop. Packets go into the shared ring.
+// reads never stall the engine's event loop. Packets go into the shared ring: in
+// batches written by libpcap itself where the C library allows (_dispatch_loop.ts),
+// else one by one with pcap_next_ex.
 import { CaptureError } from "./capture_error.ts";
 import { applyFilter } from "./_filter.ts";
 import {
@@ -12,14 +14,16 @@ import {
 } from "./_libpcap.ts";
 import { NEXT_OK, NEXT_TIMEOUT, PacketCursor } from "./_packet_cursor.ts";
 import {
-  advance,
+  CAPLEN,
   Ctl,
   RECORD_HEADER,
-  recordSize,
-  reserve,
+  RingWriter,
   STATE_ENDED,
   STATE_RUNNING,
+  WIRELEN,
 } from "./_ring.ts";
+import { runDispatchLoop } from "./_dispatch_loop.ts";
+import { glibc, pcapDumpAddress } from "./_libc.ts";
 
 /** What the main thread sends to start a capture. */
 export interface LiveWorkerStart {
@@ -72,8 +76,6 @@ function open(start: LiveWorkerStart): { cursor: PacketCursor; linkType: number 
 
 function run(start: LiveWorkerStart, cursor: PacketCursor): void {
   const ctl = new Int32Array(start.control);
-  const ring = new DataView(start.ring);
-  const ringBytes = new Uint8Array(start.ring);
   // pcap_stat: ps_recv, ps_drop, ps_ifdrop (u_int each), padded off the V8 heap.
   const stats = new Uint32Array(32);
   const refreshStats = () => {
@@ -82,47 +84,68 @@ function run(start: LiveWorkerStart, cursor: PacketCursor): void {
     Atomics.store(ctl, Ctl.KERNEL_DROPS, stats[1] | 0);
     Atomics.store(ctl, Ctl.IF_DROPS, stats[2] | 0);
   };
-  let write = Atomics.load(ctl, Ctl.WRITE);
-  let sinceCheck = 0;
   let lastStats = performance.now();
+  const between = () => {
+    const now = performance.now();
+    if (now - lastStats >= STATS_INTERVAL_MS) {
+      lastStats = now;
+      refreshStats();
+    }
+  };
   // libpcap blocks until packets come (TPACKET_V3 retires only non-empty
   // blocks); close() wakes it with pcap_breakloop from the reader's thread.
+  const libc = glibc();
+  const dump = libc && pcapDumpAddress(libc);
+  const batched = libc !== undefined && dump != null && runDispatchLoop({
+    lib: cursor.lib,
+    libc,
+    dump,
+    handle: cursor.handle,
+    ctl,
+    ring: start.ring,
+    between,
+  });
+  if (!batched) runPacketLoop(start, cursor, ctl, between);
+  refreshStats();
+  cursor.lib.pcap_close(cursor.handle);
+  Atomics.store(ctl, Ctl.STATE, STATE_ENDED);
+  Atomics.notify(ctl, Ctl.WRITE);
+}
+
+/** Packet by packet with pcap_next_ex, where the batched loop cannot run (Windows, macOS). */
+function runPacketLoop(
+  start: LiveWorkerStart,
+  cursor: PacketCursor,
+  ctl: Int32Array,
+  between: () => void,
+): void {
+  const ring = new DataView(start.ring);
+  const ringBytes = new Uint8Array(start.ring);
+  const writer = new RingWriter(ctl, ring);
+  let sinceCheck = 0;
   while (Atomics.load(ctl, Ctl.STATE) === STATE_RUNNING) {
     const rc = cursor.next();
     if (rc !== NEXT_OK && rc !== NEXT_TIMEOUT) break; // stopped, error or interface gone
     if (rc === NEXT_OK) {
       const capLen = cursor.capLen;
-      const size = recordSize(capLen);
-      const at = reserve(ring, write, Atomics.load(ctl, Ctl.READ), size);
-      if (at < 0) {
+      if (writer.room(RECORD_HEADER + capLen) === 0) {
         Atomics.add(ctl, Ctl.OWN_DROPS, 1); // the engine fell behind: count, never block
       } else {
+        const at = writer.write;
         ring.setUint32(at, cursor.tsSec >>> 0, true);
         ring.setUint32(at + 4, cursor.tsNsec, true);
-        ring.setUint32(at + 8, cursor.wireLen, true);
-        ring.setUint32(at + 12, capLen, true);
+        ring.setUint32(at + CAPLEN, capLen, true);
+        ring.setUint32(at + WIRELEN, cursor.wireLen, true);
         ringBytes.set(new Uint8Array(cursor.data.buffer, 0, capLen), at + RECORD_HEADER);
-        write = advance(ring, at, size);
-        Atomics.store(ctl, Ctl.WRITE, write);
-        if (Atomics.load(ctl, Ctl.WAITING) === 1) {
-          Atomics.store(ctl, Ctl.WAITING, 0);
-          Atomics.notify(ctl, Ctl.WRITE);
-        }
+        writer.write = at + RECORD_HEADER + capLen;
+        writer.publish();
       }
     }
     if (++sinceCheck >= STATS_CHECK_EVERY || rc === NEXT_TIMEOUT) {
       sinceCheck = 0;
-      const now = performance.now();
-      if (now - lastStats >= STATS_INTERVAL_MS) {
-        lastStats = now;
-        refreshStats();
-      }
+      between();
     }
   }
-  refreshStats();
-  cursor.lib.pcap_close(cursor.handle);
-  Atomics.store(ctl, Ctl.STATE, STATE_ENDED);
-  Atomics.notify(ctl, Ctl.WRITE);
 }
 
 const scope = self as unknown as {

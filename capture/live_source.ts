@@ -1,7 +1,7 @@
 import { CaptureError } from "./capture_error.ts";
 import { libpcap } from "./_libpcap.ts";
 import type { LiveWorkerReply, LiveWorkerStart } from "./_live_worker.ts";
-import { advance, Ctl, RECORD_HEADER, recordSize, STATE_ENDED, STATE_STOP, WRAP } from "./_ring.ts";
+import { atRecord, CAPLEN, Ctl, RECORD_HEADER, STATE_ENDED, STATE_STOP, WIRELEN } from "./_ring.ts";
 import {
   type CaptureStats,
   END_OF_CAPTURE,
@@ -21,7 +21,10 @@ export interface LiveSourceOptions {
   immediate?: boolean;
   /** Kernel capture buffer in bytes (default 32 MiB). */
   bufferSize?: number;
-  /** Shared ring between the capture worker and the engine, in bytes (default 64 MiB). */
+  /**
+   * Shared ring between the capture worker and the engine, in bytes (default 64 MiB);
+   * more than twice `snaplen`. When it is full, packets are dropped and counted as `ownDropped`.
+   */
   ringSize?: number;
   /** Longest wait for packets before a read returns empty-handed, in ms (default 100). */
   timeoutMs?: number;
@@ -45,13 +48,20 @@ export async function openLive(
   options: LiveSourceOptions = {},
 ): Promise<PacketSource> {
   const ringSize = options.ringSize ?? 64 << 20;
-  if (ringSize % 16 !== 0 || ringSize < 1 << 16) {
-    throw new RangeError(`ringSize must be a multiple of 16 of at least 64 KiB, got ${ringSize}`);
+  if (!Number.isInteger(ringSize) || ringSize < 1 << 16) {
+    throw new RangeError(
+      `ringSize must be a whole number of bytes, at least 64 KiB, got ${ringSize}`,
+    );
+  }
+  const snaplen = options.snaplen ?? 262_144;
+  // The worker reads a batch only into room for its worst case: whole packets of snaplen.
+  if (ringSize <= 2 * (RECORD_HEADER + snaplen)) {
+    throw new RangeError(`ringSize must hold two packets of snaplen ${snaplen}, got ${ringSize}`);
   }
   const start: LiveWorkerStart = {
     iface,
     filter: options.filter,
-    snaplen: options.snaplen ?? 262_144,
+    snaplen,
     promiscuous: options.promiscuous ?? true,
     immediate: options.immediate ?? false,
     bufferSize: options.bufferSize ?? 32 << 20,
@@ -115,20 +125,18 @@ class LiveSource implements PacketSource {
     const ring = this.#ring;
     let count = 0;
     while (read !== write && count < maxPackets) {
-      const capLen = ring.getUint32(read + 12, true);
-      if (capLen === WRAP) {
-        read = 0;
-        continue;
-      }
+      read = atRecord(ring, read);
+      if (read === write) break; // the writer wrapped and wrote nothing since
+      const capLen = ring.getUint32(read + CAPLEN, true);
       sink.packet(
         ring,
         read + RECORD_HEADER,
         capLen,
-        ring.getUint32(read + 8, true),
+        ring.getUint32(read + WIRELEN, true),
         ring.getUint32(read, true),
         ring.getUint32(read + 4, true),
       );
-      read = advance(ring, read, recordSize(capLen));
+      read += RECORD_HEADER + capLen;
       count++;
     }
     Atomics.store(ctl, Ctl.READ, read);
