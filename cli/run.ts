@@ -227,10 +227,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.error(`sluice run: capturing on ${iface}, LAN ${lan.cidrs.join(", ")}; Ctrl-C stops`);
     let lastSave = wallClock.now(), lastOverrides = lastSave, synced = NaN;
     lookups?.refresh(monitor.devices, lastSave);
+    let turn = wallClock.now();
     while (!stopping) {
       const got = await source.read(monitor);
       if (got === END_OF_CAPTURE) break;
       if (got === 0) monitor.advance(wallClock.now()); // a quiet link still closes its minutes
+      // A busy link always has packets waiting, and a read that need not wait
+      // never lets timers run: give signals, the web and the lookups a turn.
+      if (got > 0 && wallClock.now() - turn >= 0.05) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        turn = wallClock.now();
+      }
       await recorder.flush();
       // States change only as the engine closes a second: sync once per second, not per batch.
       const decided = deciding?.feed.lastSecond ?? NaN;
@@ -255,8 +262,10 @@ export async function runCommand(argv: string[]): Promise<number> {
         await deciding?.saveCounters(lastSave * 1000);
       }
     }
-    // What the kernel captured before Ctrl-C still counts: drain it.
-    for (let drained = 0; drained < 64 && (await source.read(monitor)) > 0; drained++) {
+    // What the kernel captured before Ctrl-C still counts: drain it (for at
+    // most two seconds: a busy link would keep it coming).
+    const drainUntil = wallClock.now() + 2;
+    while (wallClock.now() < drainUntil && (await source.read(monitor)) > 0) {
       await recorder.flush();
       await deciding?.flush();
     }

@@ -128,10 +128,15 @@ export async function runSimulation(o: SimRunOptions): Promise<SimSummary> {
     policy: deciding,
     shaper: shaping,
   }, startMs);
-  let synced = NaN, checked = NaN;
+  let synced = NaN, checked = NaN, turn = performance.now();
   while (!o.signal?.aborted) {
     const got = await source.read(sink);
     if (got === END_OF_CAPTURE) break;
+    // Served (a demo fast-forwarding), the web gets a turn every 50 ms.
+    if (o.web && performance.now() - turn >= 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      turn = performance.now();
+    }
     if (got === 0) monitor.advance(source.now());
     await recorder.flush();
     const decided = deciding?.feed.lastSecond ?? NaN;
