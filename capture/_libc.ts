@@ -8,6 +8,7 @@ const SYMBOLS = {
   setvbuf: { parameters: ["pointer", "pointer", "i32", "usize"], result: "i32" },
   fseek: { parameters: ["pointer", "i64", "i32"], result: "i32" },
   ftell: { parameters: ["pointer"], result: "i64" },
+  fflush: { parameters: ["pointer"], result: "i32" },
   fclose: { parameters: ["pointer"], result: "i32" },
   dlopen: { parameters: ["buffer", "i32"], result: "pointer" },
   dlsym: { parameters: ["pointer", "buffer"], result: "pointer" },
@@ -17,7 +18,7 @@ const SYMBOLS = {
 export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 const RTLD_NOW = 2, RTLD_NOLOAD = 4;
-export const SEEK_SET = 0, IONBF = 2;
+export const SEEK_SET = 0, IOFBF = 0;
 
 /** glibc's symbols, or undefined where there is no glibc (musl, macOS, Windows). */
 export function glibc(): Libc | undefined {

@@ -138,6 +138,7 @@ function runPacketLoop(
         ring.setUint32(at + WIRELEN, cursor.wireLen, true);
         ringBytes.set(new Uint8Array(cursor.data.buffer, 0, capLen), at + RECORD_HEADER);
         writer.write = at + RECORD_HEADER + capLen;
+        Atomics.add(ctl, Ctl.CAPTURED, 1);
         writer.publish();
       }
     }

@@ -19,7 +19,9 @@ export const Ctl = {
   RECEIVED: 6,
   /** 1 while the reader waits for WRITE to move: the writer then notifies. */
   WAITING: 7,
-  SIZE: 8,
+  /** Packets written into the ring so far (delivered or not yet read). */
+  CAPTURED: 8,
+  SIZE: 9,
 } as const;
 
 export const STATE_RUNNING = 0, STATE_STOP = 1, STATE_ENDED = 2;

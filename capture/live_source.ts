@@ -151,6 +151,7 @@ class LiveSource implements PacketSource {
       kernelDropped: Atomics.load(ctl, Ctl.KERNEL_DROPS) >>> 0,
       ifDropped: Atomics.load(ctl, Ctl.IF_DROPS) >>> 0,
       ownDropped: Atomics.load(ctl, Ctl.OWN_DROPS) >>> 0,
+      captured: Atomics.load(ctl, Ctl.CAPTURED) >>> 0,
     };
   }
 

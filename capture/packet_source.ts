@@ -27,6 +27,8 @@ export interface CaptureStats {
   ifDropped: number;
   /** Packets Sluice itself dropped because the engine fell behind. */
   ownDropped: number;
+  /** Packets a live capture's worker has handed over so far, delivered or still queued. */
+  captured?: number;
 }
 
 /** {@linkcode PacketSource.read} result once the source has nothing more to give. */

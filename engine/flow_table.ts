@@ -137,7 +137,7 @@ export class FlowTable {
       k[2] = dst[0], k[3] = dst[1], k[4] = dst[2], k[5] = dst[3];
       k[6] = src[0], k[7] = src[1], k[8] = src[2], k[9] = src[3];
     }
-    const hash = hashKey(k);
+    const hash = info.ipVersion === 4 ? hashKey4(k) : hashKey(k);
     let flow = this.#find(k, hash);
     if (flow === EMPTY) flow = this.#insert(k, hash, srcIsLow, time);
     else this.#moveToTail(flow);
@@ -319,6 +319,20 @@ export class FlowTable {
     this.#fragmentFree.push(record);
     this.#fragmentRecord[flow] = 0;
   }
+}
+
+/** The hash of an IPv4 key: its words 3 to 5 and 7 to 9 are zero, so only the others count. */
+function hashKey4(k: Uint32Array): number {
+  let h = 0x811c9dc5;
+  h = Math.imul(h ^ k[0], 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ k[1], 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ k[2], 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h ^ k[6], 0x01000193);
+  h ^= h >>> 15;
+  return (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12)) >>> 0;
 }
 
 function hashKey(k: Uint32Array): number {

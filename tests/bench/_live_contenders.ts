@@ -13,18 +13,29 @@ export interface Counted {
   behindSeconds?: number;
   /** Reads that delivered packets (Sluice only). */
   batches?: number;
+  /** Packets the capture worker handed over (Sluice only). */
+  captured?: number;
+  /** When (epoch ms) the engine last took packets, and the worker last handed some over (Sluice). */
+  engineAt?: number;
+  capturedAt?: number;
+  /** CPU seconds per thread (name and id) from ready to caught up (Sluice only). */
+  threads?: Record<string, number>;
 }
 
 /** A running capture, ready for traffic. */
 export interface Capture {
+  /** The capture's process (the bench pauses it in burst mode). */
+  pid: number;
   /** Waits until the capture has caught up with `offered` packets (or stalls), stops it. */
   stop(offered: number): Promise<Counted>;
   /** Ends the process if still running. */
   kill(): void;
+  /** Counts CPU time from now on instead of from ready (Sluice: burst mode, once paused). */
+  rebase?(): Promise<void>;
 }
 
 /** utime + stime of a process, from /proc (clock ticks of 10 ms); `cat`: Deno reads /proc only with -A. */
-async function cpuOf(pid: number): Promise<number> {
+export async function cpuOf(pid: number): Promise<number> {
   const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stdout: "piped" })
     .output();
   const stat = decoder.decode(out.stdout);
@@ -32,11 +43,27 @@ async function cpuOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** utime + stime of each thread of a process ("name tid" → seconds), from /proc/PID/task. */
+export async function threadCpu(pid: number): Promise<Record<string, number>> {
+  const out = await new Deno.Command("sh", {
+    args: ["-c", `cat /proc/${pid}/task/*/stat`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const threads: Record<string, number> = {};
+  // "tid (name) state ..."; a name may hold spaces or parentheses, so split at the last ")".
+  for (const m of decoder.decode(out.stdout).matchAll(/^(\d+) \((.*)\) (.*)$/gm)) {
+    const fields = m[3].split(" ");
+    threads[`${m[2]} ${m[1]}`] = (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return threads;
+}
+
 const decoder = new TextDecoder();
 const root = new URL("../../", import.meta.url).pathname;
 
 /** Lines of a stream, one at a time; null at its end. */
-function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string | null> {
+export function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string | null> {
   const reader = stream.getReader();
   let buffered = "";
   return async () => {
@@ -58,7 +85,7 @@ function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string | 
   };
 }
 
-function killer(child: Deno.ChildProcess): () => void {
+export function killer(child: Deno.ChildProcess): () => void {
   return () => {
     try {
       child.kill("SIGKILL");
@@ -74,16 +101,26 @@ interface Progress {
   ownDropped: number;
   engine: number;
   batches: number;
+  captured: number;
+  engineAt: number;
+  capturedAt: number;
 }
 
-/** Sluice's live capture and engine, in a Deno process of its own (`extra`: e.g. --cpu-prof). */
-export async function startSluice(pair: VethPair, extra: string[] = []): Promise<Capture> {
+/**
+ * Sluice's live capture and engine, in a Deno process of its own (`extra`: Deno's
+ * flags, e.g. --cpu-prof; `helperArgs`: the helper's, e.g. --buffer BYTES).
+ */
+export async function startSluice(
+  pair: VethPair,
+  extra: string[] = [],
+  helperArgs: string[] = [],
+): Promise<Capture> {
   const stopFile = await Deno.makeTempFile({ prefix: "sluice-bench-live-stop-" });
   await Deno.remove(stopFile);
   const child = new Deno.Command("ip", {
     args: [
       ...["netns", "exec", pair.capNs, Deno.execPath(), "run", "-A", ...extra],
-      ...[`${root}tests/bench/_live_capture.ts`, pair.capIf, stopFile],
+      ...[`${root}tests/bench/_live_capture.ts`, pair.capIf, stopFile, ...helperArgs],
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -95,28 +132,50 @@ export async function startSluice(pair: VethPair, extra: string[] = []): Promise
     return JSON.parse(line);
   };
   if (!(await read()).ready) throw new Error("Sluice's capture did not start");
-  const cpuAtReady = await cpuOf(child.pid);
+  let cpuAtReady = await cpuOf(child.pid);
+  let threadsAtReady = await threadCpu(child.pid);
   return {
+    pid: child.pid,
+    async rebase() {
+      cpuAtReady = await cpuOf(child.pid);
+      threadsAtReady = await threadCpu(child.pid);
+    },
     async stop(offered) {
       const stopAsked = performance.now();
-      let last: Progress | undefined, still = 0;
-      // Progress comes every 100 ms: 20 without change is two seconds stalled.
-      while (still < 20) {
+      // Two seconds without progress is stalled. By the clock, not by lines: lines
+      // queued while the bench waited (burst mode) come all at once.
+      let last: Progress | undefined, movedAt = performance.now();
+      while (performance.now() - movedAt < 2000) {
         const p = await read();
         if (p.delivered + p.kernelDropped + p.ownDropped >= offered) break;
-        still = last && p.delivered === last.delivered ? still + 1 : 0;
+        if (!last || p.delivered !== last.delivered) movedAt = performance.now();
         last = p;
       }
       const behindSeconds = (performance.now() - stopAsked) / 1000;
       const cpuSeconds = await cpuOf(child.pid) - cpuAtReady;
+      const threads = await threadCpu(child.pid);
+      for (const [name, cpu] of Object.entries(threads)) {
+        threads[name] = cpu - (threadsAtReady[name] ?? 0);
+      }
       await Deno.writeTextFile(stopFile, "");
       let p = await read();
       while (!p.final) p = await read();
       await child.status;
       await Deno.remove(stopFile).catch(() => {});
       const { kernelDropped, ownDropped } = p;
-      const batches = p.batches;
-      return { seen: p.engine, kernelDropped, ownDropped, cpuSeconds, behindSeconds, batches };
+      const { batches, captured, engineAt, capturedAt } = p;
+      return {
+        seen: p.engine,
+        kernelDropped,
+        ownDropped,
+        cpuSeconds,
+        behindSeconds,
+        batches,
+        captured,
+        engineAt,
+        capturedAt,
+        threads,
+      };
     },
     kill: killer(child),
   };
@@ -136,6 +195,7 @@ export async function startTcpdump(pair: VethPair): Promise<Capture> {
   }
   const cpuAtReady = await cpuOf(child.pid);
   return {
+    pid: child.pid,
     async stop() {
       await new Promise((resolve) => setTimeout(resolve, 1000)); // let it write out the ring
       const cpuSeconds = await cpuOf(child.pid) - cpuAtReady;

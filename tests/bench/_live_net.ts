@@ -107,7 +107,11 @@ export async function offer(
     ? [...base, ...trafgen, "--cpus", "1", "--rate", `${pps}pps`, "--num", `${pps * seconds}`]
     : [...base, "timeout", "-s", "INT", `${seconds}`, ...trafgen];
   const out = await new Deno.Command("ip", { args, stdout: "piped", stderr: "piped" }).output();
-  const text = decoder.decode(out.stdout) + decoder.decode(out.stderr);
+  return statistics(decoder.decode(out.stdout) + decoder.decode(out.stderr));
+}
+
+/** What trafgen printed it sent: packets over all CPUs, the longest CPU's time. */
+function statistics(text: string): Offered {
   let sent = 0, longest = 0;
   // "  4 sec, 754924 usec on CPU0 (1600000 packets)", one line per CPU
   for (const m of text.matchAll(/(\d+) sec, (\d+) usec on CPU\d+ \((\d+) packets\)/g)) {
@@ -122,4 +126,17 @@ export async function offer(
 export async function rxPackets(pair: VethPair): Promise<number> {
   const path = `/sys/class/net/${pair.capIf}/statistics/rx_packets`;
   return Number((await sh("ip", "netns", "exec", pair.capNs, "cat", path)).trim());
+}
+
+/**
+ * Sends `count` frames unpaced from every CPU (trafgen splits the count), for the
+ * burst mode: the capture is paused meanwhile, so the generator has the machine.
+ */
+export async function burst(pair: VethPair, config: string, count: number): Promise<Offered> {
+  const args = [
+    ...["netns", "exec", pair.genNs],
+    ...["trafgen", "--dev", pair.genIf, "--conf", config, "--num", `${count}`],
+  ];
+  const out = await new Deno.Command("ip", { args, stdout: "piped", stderr: "piped" }).output();
+  return statistics(decoder.decode(out.stdout) + decoder.decode(out.stderr));
 }

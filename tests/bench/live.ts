@@ -8,6 +8,9 @@
 //
 // Usage: deno task bench:live [--seconds 5] [--rates 100k,200k,300k,400k,max]
 //   "max" is trafgen unpaced on every CPU: an overload on purpose.
+// Or:    deno task bench:live --burst 3m [--runs 3] [--buffer-mib N] [--cold]
+//   each capture's own ceiling: N frames sent to it paused, then timed draining
+//   (tests/bench/_live_burst.ts); the kernel buffer is sized to hold the burst.
 import { hasCommand, hasLibpcap, isRoot } from "../_system.ts";
 import {
   FRAME_BYTES,
@@ -18,6 +21,7 @@ import {
   vethPair,
 } from "./_live_net.ts";
 import { type Capture, type Counted, startSluice, startTcpdump } from "./_live_contenders.ts";
+import { bufferFor, runBurst } from "./_live_burst.ts";
 
 const args = Deno.args;
 const option = (name: string) => {
@@ -25,14 +29,20 @@ const option = (name: string) => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const seconds = Number(option("--seconds") ?? 5);
-const rateList = (option("--rates") ?? "100k,200k,300k,400k,max").split(",");
-const rates = rateList.map((text) => {
-  if (text === "max") return 0;
+/** "300k", "1.5m", "2000000" → a count. */
+const count = (text: string, name: string) => {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text);
-  if (!m) throw new RangeError(`--rates: not a rate: ${text}`);
+  if (!m) throw new RangeError(`${name}: not a number: ${text}`);
   return Math.round(Number(m[1]) * ({ "": 1, k: 1e3, m: 1e6 }[m[2].toLowerCase()] ?? 1));
-});
+};
+const rateList = (option("--rates") ?? "100k,200k,300k,400k,max").split(",");
+const rates = rateList.map((text) => text === "max" ? 0 : count(text, "--rates"));
 if (!(seconds >= 1)) throw new RangeError(`--seconds must be at least 1, got ${seconds}`);
+const burstCount = option("--burst") === undefined ? 0 : count(option("--burst")!, "--burst");
+const runs = Number(option("--runs") ?? 3);
+if (!(Number.isInteger(runs) && runs >= 1)) throw new RangeError(`--runs must be 1 or more`);
+const bufferMib = option("--buffer-mib");
+const bufferBytes = bufferMib ? count(bufferMib, "--buffer-mib") * 2 ** 20 : bufferFor(burstCount);
 
 const missing = [
   ...(isRoot() ? [] : ["root"]),
@@ -79,6 +89,10 @@ Deno.addSignalListener("SIGINT", () => {
 });
 try {
   await Deno.writeTextFile(config, TRAFGEN_FRAME);
+  if (burstCount > 0) {
+    await runBurst(pair, config, burstCount, runs, bufferBytes, !args.includes("--cold"));
+    rates.length = 0; // the rate sweep is the other mode
+  }
   for (const pps of rates) {
     const sluice = await measure(pair, config, pps, startSluice);
     const tcpdump = await measure(pair, config, pps, startTcpdump);
@@ -92,6 +106,7 @@ try {
   await Deno.remove(config).catch(() => {});
 }
 
+if (burstCount > 0) Deno.exit(0);
 const n = (v: number) => v.toLocaleString("en");
 /** Nothing lost, and (Sluice) caught up within a second: its ring is not hiding a backlog. */
 const kept = (r: Row) =>
