@@ -42,19 +42,20 @@ import f38 from "./ui/views/device.js" with { type: "bytes" };
 import f39 from "./ui/views/devices.js" with { type: "bytes" };
 import f40 from "./ui/views/login.js" with { type: "bytes" };
 import f41 from "./ui/views/overview.js" with { type: "bytes" };
-import f42 from "./ui/views/reports.js" with { type: "bytes" };
-import f43 from "./ui/views/rules.js" with { type: "bytes" };
-import f44 from "./ui/views/settings.js" with { type: "bytes" };
-import f45 from "./ui/views/shaper.js" with { type: "bytes" };
-import f46 from "./vendor/VERSIONS.json" with { type: "bytes" };
-import f47 from "./vendor/htm.LICENSE.txt" with { type: "bytes" };
-import f48 from "./vendor/htm.mjs" with { type: "bytes" };
-import f49 from "./vendor/preact-hooks.mjs" with { type: "bytes" };
-import f50 from "./vendor/preact.LICENSE.txt" with { type: "bytes" };
-import f51 from "./vendor/preact.mjs" with { type: "bytes" };
-import f52 from "./vendor/uplot.LICENSE.txt" with { type: "bytes" };
-import f53 from "./vendor/uplot.css" with { type: "bytes" };
-import f54 from "./vendor/uplot.mjs" with { type: "bytes" };
+import f42 from "./ui/views/processes.js" with { type: "bytes" };
+import f43 from "./ui/views/reports.js" with { type: "bytes" };
+import f44 from "./ui/views/rules.js" with { type: "bytes" };
+import f45 from "./ui/views/settings.js" with { type: "bytes" };
+import f46 from "./ui/views/shaper.js" with { type: "bytes" };
+import f47 from "./vendor/VERSIONS.json" with { type: "bytes" };
+import f48 from "./vendor/htm.LICENSE.txt" with { type: "bytes" };
+import f49 from "./vendor/htm.mjs" with { type: "bytes" };
+import f50 from "./vendor/preact-hooks.mjs" with { type: "bytes" };
+import f51 from "./vendor/preact.LICENSE.txt" with { type: "bytes" };
+import f52 from "./vendor/preact.mjs" with { type: "bytes" };
+import f53 from "./vendor/uplot.LICENSE.txt" with { type: "bytes" };
+import f54 from "./vendor/uplot.css" with { type: "bytes" };
+import f55 from "./vendor/uplot.mjs" with { type: "bytes" };
 
 /** Every served file by its path under web/: "ui/index.html", "vendor/preact.mjs". */
 export const UI_FILES: ReadonlyMap<string, Uint8Array> = new Map<string, Uint8Array>([
@@ -100,17 +101,18 @@ export const UI_FILES: ReadonlyMap<string, Uint8Array> = new Map<string, Uint8Ar
   ["ui/views/devices.js", f39],
   ["ui/views/login.js", f40],
   ["ui/views/overview.js", f41],
-  ["ui/views/reports.js", f42],
-  ["ui/views/rules.js", f43],
-  ["ui/views/settings.js", f44],
-  ["ui/views/shaper.js", f45],
-  ["vendor/VERSIONS.json", f46],
-  ["vendor/htm.LICENSE.txt", f47],
-  ["vendor/htm.mjs", f48],
-  ["vendor/preact-hooks.mjs", f49],
-  ["vendor/preact.LICENSE.txt", f50],
-  ["vendor/preact.mjs", f51],
-  ["vendor/uplot.LICENSE.txt", f52],
-  ["vendor/uplot.css", f53],
-  ["vendor/uplot.mjs", f54],
+  ["ui/views/processes.js", f42],
+  ["ui/views/reports.js", f43],
+  ["ui/views/rules.js", f44],
+  ["ui/views/settings.js", f45],
+  ["ui/views/shaper.js", f46],
+  ["vendor/VERSIONS.json", f47],
+  ["vendor/htm.LICENSE.txt", f48],
+  ["vendor/htm.mjs", f49],
+  ["vendor/preact-hooks.mjs", f50],
+  ["vendor/preact.LICENSE.txt", f51],
+  ["vendor/preact.mjs", f52],
+  ["vendor/uplot.LICENSE.txt", f53],
+  ["vendor/uplot.css", f54],
+  ["vendor/uplot.mjs", f55],
 ]);

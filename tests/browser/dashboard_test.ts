@@ -121,6 +121,7 @@ Deno.test({
 
           for (
             const [label, heading, shot] of [
+              ["Processes", /Processes/, "processes"],
               ["Alerts", /Alerts/, "alerts"],
               ["Shaper", /Shaper/, "shaper"],
               ["Settings", /Settings/, "settings"],

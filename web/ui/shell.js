@@ -12,6 +12,7 @@ import { Overview } from "./views/overview.js";
 import { Devices } from "./views/devices.js";
 import { Device } from "./views/device.js";
 import { Alerts } from "./views/alerts.js";
+import { Processes } from "./views/processes.js";
 import { Rules } from "./views/rules.js";
 import { Reports } from "./views/reports.js";
 import { Shaper } from "./views/shaper.js";
@@ -20,6 +21,7 @@ import { Settings } from "./views/settings.js";
 const NAV = [
   ["/", "Overview", "overview"],
   ["/devices", "Devices", "devices"],
+  ["/processes", "Processes", "processes"],
   ["/alerts", "Alerts & events", "alerts"],
   ["/rules", "Rules", "rules"],
   ["/reports", "Reports", "reports"],
@@ -76,6 +78,8 @@ function pick(view, params, user, theme) {
       return html`<${Devices} user=${user} />`;
     case "device":
       return html`<${Device} id=${params.id} user=${user} />`;
+    case "processes":
+      return html`<${Processes} />`;
     case "alerts":
       return html`<${Alerts} />`;
     case "rules":

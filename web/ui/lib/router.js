@@ -15,6 +15,7 @@ const ROUTES = [
   ["/", "overview"],
   ["/devices", "devices"],
   ["/devices/:id", "device"],
+  ["/processes", "processes"],
   ["/alerts", "alerts"],
   ["/rules", "rules"],
   ["/reports", "reports"],
