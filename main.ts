@@ -19,6 +19,7 @@ import { DEMO_HELP, demoCommand } from "./cli/demo.ts";
 import { PASSWD_HELP, passwdCommand } from "./cli/passwd.ts";
 import { INSTALL_HELP, installCommand, UNINSTALL_HELP, uninstallCommand } from "./cli/install.ts";
 import { DOCTOR_HELP, doctorCommand } from "./cli/doctor.ts";
+import { TOP_HELP, topCommand } from "./cli/top/top_command.ts";
 import { UsageError } from "./cli/usage_error.ts";
 import { VERSION } from "./cli/version.ts";
 
@@ -42,6 +43,8 @@ Commands:
   passwd [USER]   set a web user's password, or create the user
   interfaces      list capture devices and their addresses
   install, uninstall  run Sluice at boot as a systemd service (Linux, root); remove it
+  top             a live full-screen view in the terminal: devices, processes or apps
+                  (of a running Sluice, an interface or a capture file); --raw for scripts
   doctor          check this machine for "sluice run" and say what to fix
   help [COMMAND]  this help, or a command's
   version         print the versions of Sluice, Deno and libpcap
@@ -69,6 +72,7 @@ const COMMANDS: Record<string, Command> = {
   install: { help: INSTALL_HELP, run: (argv) => installCommand(argv) },
   uninstall: { help: UNINSTALL_HELP, run: (argv) => uninstallCommand(argv) },
   doctor: { help: DOCTOR_HELP, run: (argv) => doctorCommand(argv) },
+  top: { help: TOP_HELP, run: (argv) => topCommand(argv) },
 };
 
 /** Runs the command line and returns the process exit code. */
