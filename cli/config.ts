@@ -31,7 +31,7 @@ export const RUN_OPTIONS: readonly string[] = [
   ...WEB_OPTIONS,
 ];
 /** `sluice run`'s boolean flags; booleans in the file, 1/true/0/false in the environment. */
-export const RUN_FLAGS: readonly string[] = ["no-lookups", ...WEB_FLAGS];
+export const RUN_FLAGS: readonly string[] = ["no-lookups", "processes", ...WEB_FLAGS];
 /** The shaper modes `--shaper` takes. */
 export const SHAPER_MODES = ["auto", "linux", "windows", "dry-run", "off"];
 
@@ -305,6 +305,7 @@ const UNSET: Record<string, string> = {
   "tls-cert": "(none: plain HTTP)",
   "tls-key": "(none)",
   "no-lookups": "false",
+  processes: "false",
   "no-web": "false",
 };
 

@@ -14,6 +14,7 @@ import { liveSnapshot } from "../web/live/live_snapshot.ts";
 import type { InterfaceInfo, RunInfo, WebContext } from "../web/web_context.ts";
 import type { LivePolicy } from "./live_policy.ts";
 import type { LiveShaper } from "./live_shaper.ts";
+import type { ProcessInfo, ProcessTable } from "../engine/processes/mod.ts";
 
 /** What a run is made of, once it has started. */
 export interface RunParts {
@@ -22,6 +23,8 @@ export interface RunParts {
   stats: () => CaptureStats;
   policy?: LivePolicy;
   shaper?: LiveShaper;
+  /** `--processes`: the per-process table and who its ids are. */
+  processes?: { table: ProcessTable; info: (id: number) => ProcessInfo | undefined };
 }
 
 /** Options of {@linkcode LiveWeb}. */
@@ -122,6 +125,8 @@ export class LiveWeb {
       policy: p.policy?.engine,
       capture: p.stats(),
       shaper: p.shaper ? { mode: p.shaper.mode, failures: p.shaper.failures } : null,
+      processes: p.processes?.table,
+      processInfo: p.processes?.info,
       today: (id, total) =>
         (this.#today.get(id) ?? 0) + Math.max(0, total - (this.#base.get(id) ?? 0)),
     }));

@@ -5,6 +5,8 @@ import { defaultOui, LanSubnets } from "../engine/devices/mod.ts";
 import { DeviceStore } from "../engine/history/mod.ts";
 import { parseIp } from "../engine/ip_address.ts";
 import { Monitor } from "../engine/monitor.ts";
+import { ProcessTable } from "../engine/processes/mod.ts";
+import { ProcessSockets } from "./process_sockets.ts";
 import { parseArgs } from "./args.ts";
 import { openStore } from "./data_store.ts";
 import { DeviceLookups } from "./device_lookups.ts";
@@ -69,6 +71,10 @@ Options:
                       each; the least recently seen is dropped when full)
   --max-devices N     devices kept at once (default 65536; the longest idle
                       is forgotten when full)
+  --processes         host mode (Linux): meter each flow to this host's
+                      process owning its socket (/proc), the rest to
+                      "unknown"; in the API (/api/v1/processes) and the
+                      live snapshot
 ${WEB_OPTIONS_HELP}
   --config FILE       read settings from FILE (default: DIR/${CONFIG_FILE}, if there)
   --print-config      print the settings in effect and where each came from; run nothing
@@ -164,7 +170,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     now: Date.now,
     interfaces: () => listInterfaces(),
   });
+  const processes = processesOption(args.flags.has("processes"), command);
   const monitor: Monitor = new Monitor({
+    processes: processes && { table: processes.table, resolver: processes.sockets },
     linkType: source.linkType,
     lan,
     maxFlows: tableSize(
@@ -220,6 +228,8 @@ export async function runCommand(argv: string[]): Promise<number> {
         stats: () => source.stats(),
         policy: deciding,
         shaper: shaping,
+        processes: processes &&
+          { table: processes.table, info: (id) => processes.sockets.info(id) },
       }, wallClock.now() * 1000);
       server = await startWeb(web!, live.context, (line) => console.error(line), command);
       console.error(`sluice run: web UI at ${server.url}`);
@@ -292,6 +302,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     kv.close();
   }
   return 0;
+}
+
+/** --processes: the table and the /proc resolver, on Linux; elsewhere one line and none. */
+function processesOption(on: boolean, command: string) {
+  if (!on) return undefined;
+  if (Deno.build.os !== "linux") {
+    console.error(`${command}: --processes works on Linux only (it reads /proc); ignored`);
+    return undefined;
+  }
+  const table = new ProcessTable();
+  // libpcap's list of addresses: Deno.networkInterfaces() needs a permission the task lacks.
+  const addresses = () =>
+    listInterfaces().flatMap((i) =>
+      i.addresses.flatMap((a) => a.family === "link" ? [] : [a.address])
+    );
+  const sockets = new ProcessSockets({ release: (id) => table.release(id), addresses });
+  return { table, sockets };
 }
 
 /**

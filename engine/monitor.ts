@@ -21,6 +21,9 @@ import { FlowSides } from "./meter/_flow_sides.ts";
 import { TcpEvent, TcpQuality } from "./meter/tcp_quality.ts";
 import { UsageMeter } from "./meter/usage_meter.ts";
 import type { MinuteUsage } from "./meter/usage_types.ts";
+import { ProcessAttribution } from "./processes/process_attribution.ts";
+import type { ProcessResolver } from "./processes/process_attribution.ts";
+import type { ProcessTable } from "./processes/process_table.ts";
 
 /** Options for {@linkcode Monitor}. */
 export interface MonitorOptions {
@@ -56,6 +59,11 @@ export interface MonitorOptions {
   onSecond?: (second: number) => void;
   /** A flow ended, as plain data with its name and classification. */
   onFlowEnd?: (record: FlowRecord) => void;
+  /**
+   * Host mode: meters every packet to the local process of its flow (found
+   * by `resolver`) or to unknown, in `table`. Without it nothing is asked.
+   */
+  processes?: { table: ProcessTable; resolver: ProcessResolver };
 }
 
 const TCP = 6;
@@ -97,6 +105,7 @@ export class Monitor {
   readonly #listed: Uint8Array;
   #touchedCount = 0;
   #minute = NaN;
+  readonly #processes: ProcessAttribution | undefined;
 
   constructor(options: MonitorOptions) {
     const capacity = options.maxFlows ?? 262_144;
@@ -131,6 +140,8 @@ export class Monitor {
     this.#final = new Uint8Array(capacity);
     this.#touched = new Int32Array(capacity);
     this.#listed = new Uint8Array(capacity);
+    const p = options.processes;
+    this.#processes = p && new ProcessAttribution(p.table, p.resolver, capacity);
   }
 
   /** One captured packet (the {@linkcode PacketSink} contract). */
@@ -145,11 +156,14 @@ export class Monitor {
     const time = tsSec + tsNsec * 1e-9;
     this.advance(time);
     const flow = this.tracker.packet(data, offset, capLen, wireLen, tsSec, tsNsec);
-    if (flow < 0) return;
-    const table = this.tracker.table, info = this.tracker.info;
-    if (table.packets[flow * 2] + table.packets[flow * 2 + 1] === 1) {
-      this.#open(flow, data, info.macOffset, info.ipVersion, info.src, info.dst, time);
+    if (flow < 0) {
+      this.#processes?.outsideFlows(wireLen);
+      return;
     }
+    const table = this.tracker.table, info = this.tracker.info;
+    const isNew = table.packets[flow * 2] + table.packets[flow * 2 + 1] === 1;
+    if (isNew) this.#open(flow, data, info.macOffset, info.ipVersion, info.src, info.dst, time);
+    this.#processes?.packet(table, flow, isNew);
     if (this.#listed[flow] === 0) {
       this.#listed[flow] = 1;
       this.#touched[this.#touchedCount++] = flow;
@@ -241,6 +255,7 @@ export class Monitor {
       this.#meterFlow(flow);
     }
     this.#touchedCount = 0;
+    this.#processes?.table.closeSecond();
   }
 
   #closeMinute(minute: number): void {
@@ -263,6 +278,7 @@ export class Monitor {
     this.#meteredBytes[flow * 2 + 1] += down;
     this.#meteredPackets[flow * 2] += upPackets;
     this.#meteredPackets[flow * 2 + 1] += downPackets;
+    this.#processes?.meter(table, flow, up, down, upPackets, downPackets);
     this.#classify(flow);
     const app = this.#app[flow], category = this.#category[flow];
     const time = table.lastSeen[flow];

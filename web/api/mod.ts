@@ -11,6 +11,7 @@ import { deviceRoutes } from "./device_routes.ts";
 import { eventRoutes } from "./event_routes.ts";
 import { flowRoutes } from "./flow_routes.ts";
 import { overrideRoutes } from "./override_routes.ts";
+import { processRoutes } from "./process_routes.ts";
 import { reportRoutes } from "./report_routes.ts";
 import { ruleRoutes } from "./rule_routes.ts";
 import { settingsRoutes } from "./settings_routes.ts";
@@ -34,4 +35,5 @@ export const API_ROUTES: readonly Registrar[] = [
   settingsRoutes,
   reportRoutes,
   shaperRoutes,
+  processRoutes,
 ];

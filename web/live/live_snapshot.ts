@@ -11,6 +11,12 @@ import type { CaptureStats } from "../../capture/packet_source.ts";
 import type { DeviceExtra } from "../../engine/devices/device.ts";
 import type { AppUsage } from "../../engine/meter/usage_types.ts";
 import type { Monitor } from "../../engine/monitor.ts";
+import {
+  EXITED_PROCESS,
+  type ProcessInfo,
+  type ProcessTable,
+  UNKNOWN_PROCESS,
+} from "../../engine/processes/mod.ts";
 import type { PolicyEngine } from "../../engine/policy/policy_engine.ts";
 import type { DeviceState } from "../../engine/policy/policy_types.ts";
 import { type AppNamer, appNamer } from "./app_names.ts";
@@ -19,6 +25,7 @@ import type {
   LiveAlert,
   LiveApp,
   LiveDevice,
+  LiveProcess,
   LiveSnapshot,
 } from "./snapshot_types.ts";
 import { linkQuality } from "./link_quality.ts";
@@ -61,6 +68,10 @@ export interface LiveInputs {
   capacity?: { down: number; up: number } | null;
   /** Reverse DNS and the neighbour table, for naming devices. */
   extra?: DeviceExtra;
+  /** Per-process attribution (host mode): the snapshot lists its processes. */
+  processes?: ProcessTable | null;
+  /** Who each process id is (the resolver knows); an id it does not know is "process N". */
+  processInfo?: (id: number) => ProcessInfo | undefined;
 }
 
 let shippedNames: AppNamer | undefined;
@@ -97,6 +108,9 @@ export function liveSnapshot(inputs: LiveInputs): LiveSnapshot {
     : policy.policy.link;
   const stats = inputs.capture;
   const counters = monitor.tracker.counters;
+  const processes = inputs.processes
+    ? { processes: processesOf(inputs.processes, inputs.processInfo) }
+    : {};
   return {
     time: now,
     link: {
@@ -122,7 +136,37 @@ export function liveSnapshot(inputs: LiveInputs): LiveSnapshot {
       mode: inputs.shaper?.mode ?? "off",
       failures: inputs.shaper?.failures ?? 0,
     },
+    ...processes,
   };
+}
+
+function processesOf(
+  table: ProcessTable,
+  info: LiveInputs["processInfo"],
+): LiveProcess[] {
+  const out: LiveProcess[] = [];
+  for (const u of table.list()) {
+    const p = u.id >= 0 ? info?.(u.id) : undefined;
+    const name = u.id === UNKNOWN_PROCESS
+      ? "unknown"
+      : u.id === EXITED_PROCESS
+      ? "exited"
+      : p?.name ?? `process ${u.id}`;
+    out.push({
+      pid: p?.pid ?? null,
+      name,
+      command: p?.command ?? null,
+      down: u.down,
+      up: u.up,
+      totalDown: u.totalDown,
+      totalUp: u.totalUp,
+      protocols: u.protocols,
+    });
+  }
+  return out.sort((a, b) =>
+    b.down + b.up - a.down - a.up || b.totalDown + b.totalUp - a.totalDown - a.totalUp ||
+    byText(a.name, b.name) || (a.pid ?? -1) - (b.pid ?? -1)
+  );
 }
 
 function devicesOf(inputs: LiveInputs, policy: PolicyEngine | null, appName: AppNamer) {

@@ -50,6 +50,19 @@ export interface LiveApp extends Traffic {
   category: string;
 }
 
+/**
+ * One local process (host mode, `sluice run --processes`); what no process
+ * was found for is "unknown", what processes since gone carried "exited",
+ * both with pid null. Up is what the process sent.
+ */
+export interface LiveProcess extends Traffic {
+  pid: number | null;
+  name: string;
+  command: string | null;
+  /** "tcp", "udp", "icmp", "other": those it used. */
+  protocols: string[];
+}
+
 /** An alert that is active now. */
 export interface LiveAlert {
   key: string;
@@ -78,6 +91,8 @@ export interface LiveSnapshot {
   quality: LinkQuality;
   devices: LiveDevice[];
   apps: LiveApp[];
+  /** Only with per-process attribution on: every process and unknown, sorted as devices. */
+  processes?: LiveProcess[];
   alerts: LiveAlert[];
   capture: {
     packets: number;

@@ -3,6 +3,7 @@ import { defaultCatalogue } from "../../../engine/catalogue/default.ts";
 import { LanSubnets } from "../../../engine/devices/mod.ts";
 import { Monitor } from "../../../engine/monitor.ts";
 import { parsePolicy, PolicyEngine } from "../../../engine/policy/mod.ts";
+import { ProcessTable, UNKNOWN_PROCESS } from "../../../engine/processes/mod.ts";
 import { liveSnapshot } from "../../../web/live/live_snapshot.ts";
 import type { LiveSnapshot } from "../../../web/live/snapshot_types.ts";
 import { CAM, HUB, PC, runHome, type SimRun } from "./_sim.ts";
@@ -190,4 +191,38 @@ Deno.test("liveSnapshot() refuses a now that is not epoch ms", () => {
     const e = assertThrows(() => liveSnapshot({ monitor: run.monitor, now })) as Error;
     assert(e instanceof RangeError && e.message.startsWith("now must be"), e.message);
   }
+});
+
+Deno.test("liveSnapshot() lists processes with PID, name, command, rates and unknown", () => {
+  const monitor = new Monitor({ linkType: 1, lan: LanSubnets.privateRanges() });
+  const table = new ProcessTable();
+  table.add(0, 6, 500, 2000, 2, 3);
+  table.add(UNKNOWN_PROCESS, 1, 84, 0, 1, 0);
+  table.closeSecond();
+  const info = (id: number) =>
+    id === 0 ? { pid: 4321, name: "curl", command: "curl https://example.com" } : undefined;
+  const snapshot = liveSnapshot({ monitor, now: 1_000_000, processes: table, processInfo: info });
+  assertEquals(snapshot.processes, [
+    {
+      pid: 4321,
+      name: "curl",
+      command: "curl https://example.com",
+      down: 2000,
+      up: 500,
+      totalDown: 2000,
+      totalUp: 500,
+      protocols: ["tcp"],
+    },
+    {
+      pid: null,
+      name: "unknown",
+      command: null,
+      down: 0,
+      up: 84,
+      totalDown: 0,
+      totalUp: 84,
+      protocols: ["icmp"],
+    },
+  ]);
+  assertEquals("processes" in liveSnapshot({ monitor, now: 1_000_000 }), false);
 });
