@@ -24,7 +24,12 @@ export interface RunParts {
   policy?: LivePolicy;
   shaper?: LiveShaper;
   /** `--processes`: the per-process table and who its ids are. */
-  processes?: { table: ProcessTable; info: (id: number) => ProcessInfo | undefined };
+  processes?: {
+    table: ProcessTable;
+    info: (id: number) => ProcessInfo | undefined;
+    /** Per-process history by name, when it is kept. */
+    history?: UsageHistory;
+  };
 }
 
 /** Options of {@linkcode LiveWeb}. */
@@ -65,6 +70,9 @@ export class LiveWeb {
         // The demo serves while its run opens the store: a moment's 503, not a 500.
         if (!p) throw new HttpError(503, "Sluice is starting; try again in a moment");
         return p.history;
+      },
+      get processHistory() {
+        return parts()?.processes?.history;
       },
       monitor: () => parts()?.monitor ?? null,
       policy: () => parts()?.policy?.engine ?? null,

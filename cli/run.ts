@@ -12,6 +12,7 @@ import { openStore } from "./data_store.ts";
 import { DeviceLookups } from "./device_lookups.ts";
 import { minuteLine } from "./minute_line.ts";
 import { HistoryRecorder } from "./history_recorder.ts";
+import { ProcessHistory } from "./process_history.ts";
 import { DEFAULT_DATA } from "./report.ts";
 import { lanOption } from "./replay.ts";
 import { ReverseDnsNames } from "./reverse_dns.ts";
@@ -171,6 +172,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     interfaces: () => listInterfaces(),
   });
   const processes = processesOption(args.flags.has("processes"), command);
+  const processHistory = processes &&
+    new ProcessHistory(kv, processes.table, (id) => processes.sockets.info(id));
   const monitor: Monitor = new Monitor({
     processes: processes && { table: processes.table, resolver: processes.sockets },
     linkType: source.linkType,
@@ -189,6 +192,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     oui: defaultOui(),
     onMinute: (start, usage) => {
       recorder.minute(monitor, start, usage);
+      processHistory?.minute(start);
       live?.minute(monitor, start, usage);
       console.log(minuteLine(monitor, start));
     },
@@ -217,6 +221,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
   try {
     await recorder.start(wallClock.now() * 1000, { interface: iface });
+    await processHistory?.start(wallClock.now() * 1000);
     const seeded = await deciding?.start(recorder.history, wallClock.now() * 1000, catalogue);
     if (seeded) console.error(`sluice run: policy ${policyPath}: ${seeded}`);
     await shaping?.start();
@@ -229,7 +234,11 @@ export async function runCommand(argv: string[]): Promise<number> {
         policy: deciding,
         shaper: shaping,
         processes: processes &&
-          { table: processes.table, info: (id) => processes.sockets.info(id) },
+          {
+            table: processes.table,
+            info: (id) => processes.sockets.info(id),
+            history: processHistory?.history,
+          },
       }, wallClock.now() * 1000);
       server = await startWeb(web!, live.context, (line) => console.error(line), command);
       console.error(`sluice run: web UI at ${server.url}`);
@@ -249,6 +258,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         turn = wallClock.now();
       }
       await recorder.flush();
+      await processHistory?.flush();
       // States change only as the engine closes a second: sync once per second, not per batch.
       const decided = deciding?.feed.lastSecond ?? NaN;
       if (shaping && Number.isFinite(decided) && decided !== synced) {
@@ -283,6 +293,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const webhooks = await deciding?.stop(wallClock.now() * 1000);
     if (webhooks) console.error(`sluice run: ${webhooks}`);
     await lookups?.settled();
+    await processHistory?.flush();
     await recorder.stop(
       monitor,
       wallClock.now() * 1000,

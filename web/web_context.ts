@@ -65,6 +65,8 @@ export interface WebContext {
   catalogue: AppCatalogue;
   /** Usage history (opened by the run's recorder; read-only here). */
   history: UsageHistory;
+  /** Per-process usage history by name (its own key space); absent unless `--processes`. */
+  readonly processHistory?: UsageHistory;
   /** The running engine; null when nothing is captured yet (tests of stores alone). */
   monitor(): Monitor | null;
   /** The running policy engine; null when Sluice runs without a policy. */

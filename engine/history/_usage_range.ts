@@ -7,7 +7,7 @@
 // What the writer holds in memory (the unfinished day's finished hours, the
 // unfinished hour) is taken from there: "today" and "this month" then read
 // no minute and no hour of today.
-import { addPeriods, listMarkers, type PeriodMarker } from "./_usage_store.ts";
+import { addPeriods, listMarkers, type PeriodMarker, type UsageKeys } from "./_usage_store.ts";
 import {
   DAY_MS,
   HOUR_MS,
@@ -21,6 +21,8 @@ import { addByDevice, type UsageRecord } from "./usage_record.ts";
 
 /** What the reader knows of the writer's state. */
 export interface RangeContext {
+  /** The history's keys (its space). */
+  keys: UsageKeys;
   now: number;
   retention: Record<Level, number>;
   utcOffsetMinutes: number;
@@ -38,7 +40,7 @@ export async function rangeUsage(
   to: number,
   ctx: RangeContext,
 ): Promise<{ devices: Map<string, UsageRecord>; gaps: TimeRange[] }> {
-  const { now, retention, utcOffsetMinutes: offset } = ctx;
+  const { now, retention, utcOffsetMinutes: offset, keys } = ctx;
   const kept = (level: Level) => periodCeil(level, now - retention[level] + 1, offset);
   // Memory first, before any await: a finishing hour is merged into the day's usage.
   const devices = new Map<string, UsageRecord>();
@@ -51,6 +53,7 @@ export async function rangeUsage(
     "day",
     Math.max(periodCeil("day", from, offset), kept("day")),
     Math.min(periodStart("day", to, offset), ctx.finishedDay),
+    keys,
   );
   const inDay = (t: number) => days.has(periodStart("day", t, offset));
 
@@ -59,6 +62,7 @@ export async function rangeUsage(
     "hour",
     Math.max(periodCeil("hour", from), kept("hour")),
     Math.min(periodStart("hour", to), ctx.finishedHour),
+    keys,
   );
   const inMemory = (t: number) =>
     ctx.memory.some(({ range }) => t >= range.fromMs && t < range.toMs);
@@ -77,11 +81,15 @@ export async function rangeUsage(
   }
 
   await Promise.all([
-    ...runsOf(days, DAY_MS).map((r) => addPeriods(kv, "day", r.fromMs, r.toMs, days, devices)),
-    ...runsOf(hours, HOUR_MS).map((r) => addPeriods(kv, "hour", r.fromMs, r.toMs, hours, devices)),
+    ...runsOf(days, DAY_MS).map((r) =>
+      addPeriods(kv, "day", r.fromMs, r.toMs, days, devices, keys)
+    ),
+    ...runsOf(hours, HOUR_MS).map((r) =>
+      addPeriods(kv, "hour", r.fromMs, r.toMs, hours, devices, keys)
+    ),
     ...minuteRuns.map(async (r) => {
-      const minutes = await listMarkers(kv, "minute", r.fromMs, r.toMs);
-      await addPeriods(kv, "minute", r.fromMs, r.toMs, minutes, devices);
+      const minutes = await listMarkers(kv, "minute", r.fromMs, r.toMs, keys);
+      await addPeriods(kv, "minute", r.fromMs, r.toMs, minutes, devices, keys);
     }),
   ]);
   return { devices, gaps: gaps(from, to, ctx) };

@@ -2,7 +2,13 @@
 // every hour and day the last run left unfinished is rolled up from the
 // level below and written, and the unfinished hour and day are loaded back
 // into memory, so that only the minute being written when it died is lost.
-import { addPeriods, lastMarker, listMarkers, type PeriodMarker } from "./_usage_store.ts";
+import {
+  addPeriods,
+  lastMarker,
+  listMarkers,
+  type PeriodMarker,
+  type UsageKeys,
+} from "./_usage_store.ts";
 import { DAY_MS, HOUR_MS, type Level, MINUTE_MS, periodStart } from "./periods.ts";
 import { addByDevice, type UsageRecord } from "./usage_record.ts";
 
@@ -35,14 +41,15 @@ export async function recover(
   retention: Record<Level, number>,
   utcOffsetMinutes: number,
   write: WritePeriod,
+  keys: UsageKeys,
 ): Promise<RecoveredState> {
   // Minutes after the last finished hour: finish their hours, keep the current one.
-  const lastHour = await lastMarker(kv, "hour");
+  const lastHour = await lastMarker(kv, "hour", keys);
   const minutesFrom = Math.max(
     lastHour === null ? -Infinity : lastHour + HOUR_MS,
     periodStart("hour", nowMs - retention.minute),
   );
-  const minutes = await listMarkers(kv, "minute", minutesFrom, Number.MAX_SAFE_INTEGER);
+  const minutes = await listMarkers(kv, "minute", minutesFrom, Number.MAX_SAFE_INTEGER, keys);
   let now = nowMs, lastMinute = -Infinity;
   for (const minute of minutes.keys()) {
     lastMinute = Math.max(lastMinute, minute);
@@ -61,7 +68,7 @@ export async function recover(
   const finishedHours = new Map<number, Map<string, UsageRecord>>();
   for (const [hour, markers] of groupBy(minutes, "hour", 0)) {
     const usage = new Map<string, UsageRecord>();
-    await addPeriods(kv, "minute", hour, hour + HOUR_MS, markers, usage);
+    await addPeriods(kv, "minute", hour, hour + HOUR_MS, markers, usage, keys);
     if (hour < state.hour) {
       await write("hour", hour, usage, now);
       finishedHours.set(hour, usage);
@@ -69,18 +76,18 @@ export async function recover(
   }
 
   // Hours after the last finished day, stored or just finished: the same, a level up.
-  const lastDay = await lastMarker(kv, "day");
+  const lastDay = await lastMarker(kv, "day", keys);
   const hoursFrom = Math.max(
     lastDay === null ? -Infinity : lastDay + DAY_MS,
     periodStart("day", now - retention.hour, utcOffsetMinutes),
   );
-  const stored = await listMarkers(kv, "hour", hoursFrom, state.hour);
+  const stored = await listMarkers(kv, "hour", hoursFrom, state.hour, keys);
   // Hours just finished come from memory: a read-only open() did not store them.
   for (const hour of finishedHours.keys()) stored.delete(hour);
   const days = new Map<number, { usage: Map<string, UsageRecord>; hours: number }>();
   for (const [day, markers] of groupBy(stored, "day", utcOffsetMinutes)) {
     const usage = new Map<string, UsageRecord>();
-    await addPeriods(kv, "hour", day, day + DAY_MS, markers, usage);
+    await addPeriods(kv, "hour", day, day + DAY_MS, markers, usage, keys);
     days.set(day, { usage, hours: markers.size });
   }
   for (const [hour, usage] of finishedHours) {

@@ -19,6 +19,11 @@
 // about 1/64 of the devices. Hours and days are written once an hour or day
 // and read most (charts), so they keep one record per device.
 //
+// Those are the default space, "usage"; another space (UsageHistoryOptions.space,
+// "proc-usage" say) puts the same layout under its own names ("proc-usage",
+// "proc-usage-by-time", ...), so one KV holds separate histories that never
+// see each other.
+//
 // A batch larger than one commit spans several; readers trust a value only
 // when the period's marker exists with the same `g`, so a batch cut short by
 // a crash is invisible, and one rewritten by a later writer (a new
@@ -48,14 +53,36 @@ export const MINUTE_BUCKETS = 64;
 const CHUNK_BYTES = 60_000;
 const END = Number.MAX_SAFE_INTEGER;
 
-const GENERATION_KEY: Deno.KvKey = ["usage-state", "generation"];
+/** The first key part of each kind of row, derived from a history's space. */
+export interface UsageKeys {
+  /** One device's hour and day records: the space itself. */
+  records: string;
+  byTime: string;
+  minutes: string;
+  done: string;
+  state: string;
+  meta: string;
+}
+
+/** The keys of `space`: "usage" gives "usage", "usage-by-time", "usage-minutes", ... */
+export function usageKeys(space: string): UsageKeys {
+  return {
+    records: space,
+    byTime: `${space}-by-time`,
+    minutes: `${space}-minutes`,
+    done: `${space}-done`,
+    state: `${space}-state`,
+    meta: `${space}-meta`,
+  };
+}
 
 /** Takes the next writer generation: 1, 2, ... for each open() of the store. */
-export async function nextGeneration(kv: Deno.Kv): Promise<number> {
+export async function nextGeneration(kv: Deno.Kv, keys: UsageKeys): Promise<number> {
+  const generationKey: Deno.KvKey = [keys.state, "generation"];
   for (;;) {
-    const entry = await kv.get<number>(GENERATION_KEY);
+    const entry = await kv.get<number>(generationKey);
     const next = (entry.value ?? 0) + 1;
-    const result = await kv.atomic().check(entry).set(GENERATION_KEY, next).commit();
+    const result = await kv.atomic().check(entry).set(generationKey, next).commit();
     if (result.ok) return next;
   }
 }
@@ -78,6 +105,7 @@ export async function writePeriod(
   g: number,
   expireIn: number,
   limits: CommitLimits,
+  keys: UsageKeys,
 ): Promise<void> {
   const batches = new AtomicBatches(kv, limits);
   let chunks = 0;
@@ -108,17 +136,22 @@ export async function writePeriod(
       else buckets.set(bucket, [row]);
     }
     for (const [bucket, rows] of buckets) {
-      await pack(rows, (part) => ["usage-minutes", bucket, start, part]);
+      await pack(rows, (part) => [keys.minutes, bucket, start, part]);
     }
   } else {
     for (const [deviceId, record] of records) {
       const stored: StoredRecord = { ...record, g };
-      await batches.set(["usage", code, deviceId, start], stored, usageSize(record) + 16, expireIn);
+      await batches.set(
+        [keys.records, code, deviceId, start],
+        stored,
+        usageSize(record) + 16,
+        expireIn,
+      );
     }
-    await pack(records, (chunk) => ["usage-by-time", code, start, chunk]);
+    await pack(records, (chunk) => [keys.byTime, code, start, chunk]);
   }
   const marker: PeriodMarker = { g, devices: records.size, chunks };
-  await batches.finish(["usage-done", code, start], marker, expireIn);
+  await batches.finish([keys.done, code, start], marker, expireIn);
 }
 
 /** The markers of `level` periods starting in [from, to). */
@@ -127,22 +160,27 @@ export async function listMarkers(
   level: Level,
   from: number,
   to: number,
+  keys: UsageKeys,
 ): Promise<Map<number, PeriodMarker>> {
   const markers = new Map<number, PeriodMarker>();
   if (from >= to) return markers;
   const code = CODE[level];
   const iter = kv.list<PeriodMarker>({
-    start: ["usage-done", code, from],
-    end: ["usage-done", code, Math.min(to, END)],
+    start: [keys.done, code, from],
+    end: [keys.done, code, Math.min(to, END)],
   }, { batchSize: 1000 });
   for await (const entry of iter) markers.set(entry.key[2] as number, entry.value);
   return markers;
 }
 
 /** The start of the last `level` period with a marker, or null. */
-export async function lastMarker(kv: Deno.Kv, level: Level): Promise<number | null> {
+export async function lastMarker(
+  kv: Deno.Kv,
+  level: Level,
+  keys: UsageKeys,
+): Promise<number | null> {
   for await (
-    const entry of kv.list({ prefix: ["usage-done", CODE[level]] }, { reverse: true, limit: 1 })
+    const entry of kv.list({ prefix: [keys.done, CODE[level]] }, { reverse: true, limit: 1 })
   ) return entry.key[2] as number;
   return null;
 }
@@ -159,6 +197,7 @@ export async function addPeriods(
   to: number,
   markers: Map<number, PeriodMarker>,
   into: Map<string, UsageRecord>,
+  keys: UsageKeys,
 ): Promise<void> {
   if (from >= to || markers.size === 0) return;
   const add = async (prefix: Deno.KvKeyPart[], startAt: number) => {
@@ -172,9 +211,9 @@ export async function addPeriods(
     }
   };
   if (level === "minute") {
-    const buckets = Array.from({ length: MINUTE_BUCKETS }, (_, b) => add(["usage-minutes", b], 2));
+    const buckets = Array.from({ length: MINUTE_BUCKETS }, (_, b) => add([keys.minutes, b], 2));
     await Promise.all(buckets);
-  } else await add(["usage-by-time", CODE[level]], 2);
+  } else await add([keys.byTime, CODE[level]], 2);
 }
 
 /** One device's complete `level` records starting in [from, to), oldest first. */
@@ -184,6 +223,7 @@ export async function devicePoints(
   deviceId: string,
   from: number,
   to: number,
+  keys: UsageKeys,
 ): Promise<UsagePoint[]> {
   if (from >= to) return [];
   const end = Math.min(to, END);
@@ -191,10 +231,10 @@ export async function devicePoints(
   if (level === "minute") {
     const bucket = minuteBucket(deviceId);
     const [markers, chunks] = await Promise.all([
-      listMarkers(kv, level, from, to),
+      listMarkers(kv, level, from, to, keys),
       Array.fromAsync(kv.list<Chunk>({
-        start: ["usage-minutes", bucket, from],
-        end: ["usage-minutes", bucket, end],
+        start: [keys.minutes, bucket, from],
+        end: [keys.minutes, bucket, end],
       }, { batchSize: 200 })),
     ]);
     for (const { key, value } of chunks) {
@@ -207,10 +247,10 @@ export async function devicePoints(
   }
   const code = CODE[level];
   const [markers, entries] = await Promise.all([
-    listMarkers(kv, level, from, to),
+    listMarkers(kv, level, from, to, keys),
     Array.fromAsync(kv.list<StoredRecord>({
-      start: ["usage", code, deviceId, from],
-      end: ["usage", code, deviceId, end],
+      start: [keys.records, code, deviceId, from],
+      end: [keys.records, code, deviceId, end],
     }, { batchSize: 1000 })),
   ]);
   for (const { key, value } of entries) {

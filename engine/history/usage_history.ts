@@ -5,7 +5,13 @@
  * @module
  */
 import type { CommitLimits } from "./_kv_batch.ts";
-import { devicePoints, nextGeneration, writePeriod } from "./_usage_store.ts";
+import {
+  devicePoints,
+  nextGeneration,
+  type UsageKeys,
+  usageKeys,
+  writePeriod,
+} from "./_usage_store.ts";
 import { recover } from "./_usage_recovery.ts";
 import {
   checkRange,
@@ -49,9 +55,6 @@ export interface UsageTotals extends TimeRange {
   gaps: TimeRange[];
 }
 
-/** Where a store records the UTC offset its days are rolled up at. */
-const OFFSET_KEY = ["usage-meta", "utcOffsetMinutes"];
-
 /**
  * Usage history over a Deno KV store the caller opened (a local file, or a
  * remote database by URL) and closes. Times are epoch milliseconds the caller
@@ -91,6 +94,10 @@ export class UsageHistory {
   #offset: number;
   readonly #maxApps: number;
   readonly #limits: CommitLimits;
+  readonly #space: string;
+  readonly #keys: UsageKeys;
+  /** Where a store records the UTC offset its days are rolled up at. */
+  readonly #offsetKey: Deno.KvKey;
   #generation = 0; // 0 until open() takes one
   #ready = false; // open() has finished
   #readOnly = false;
@@ -113,7 +120,15 @@ export class UsageHistory {
       utcOffsetMinutes: this.#offset,
       maxAppsPerRecord: this.#maxApps,
       commitLimits: this.#limits,
+      space: this.#space,
     } = resolveOptions(options));
+    this.#keys = usageKeys(this.#space);
+    this.#offsetKey = [this.#keys.meta, "utcOffsetMinutes"];
+  }
+
+  /** The key space its rows live under ("usage" unless the options said otherwise). */
+  get space(): string {
+    return this.#space;
   }
 
   /**
@@ -123,9 +138,9 @@ export class UsageHistory {
    * offset is refused, as it would cut the days it rolls up differently.
    */
   async #adoptStoredOffset(): Promise<void> {
-    const stored = (await this.#kv.get<number>(OFFSET_KEY)).value;
+    const stored = (await this.#kv.get<number>(this.#offsetKey)).value;
     if (stored === null) {
-      if (!this.#readOnly) await this.#kv.set(OFFSET_KEY, this.#offset);
+      if (!this.#readOnly) await this.#kv.set(this.#offsetKey, this.#offset);
     } else if (this.#readOnly) {
       this.#offset = stored;
     } else if (stored !== this.#offset) {
@@ -165,7 +180,7 @@ export class UsageHistory {
     this.#generation = -1; // taken, so a second open() fails at once
     this.#readOnly = options.readOnly === true;
     await this.#adoptStoredOffset();
-    if (!this.#readOnly) this.#generation = await nextGeneration(this.#kv);
+    if (!this.#readOnly) this.#generation = await nextGeneration(this.#kv, this.#keys);
     this.#now = nowMs;
     const state = await recover(
       this.#kv,
@@ -177,6 +192,7 @@ export class UsageHistory {
         if (this.#readOnly) this.#held.push({ level, start, devices });
         else await this.#write(level, start, devices);
       },
+      this.#keys,
     );
     this.#now = state.now;
     this.#lastMinute = state.lastMinute;
@@ -254,7 +270,9 @@ export class UsageHistory {
     levelMs(level); // a TypeError for an unknown level
     checkRange(fromMs, toMs);
     const from = Math.max(fromMs, this.#now - this.#retention[level] + 1);
-    if (level === "minute") return await devicePoints(this.#kv, level, deviceId, from, toMs);
+    if (level === "minute") {
+      return await devicePoints(this.#kv, level, deviceId, from, toMs, this.#keys);
+    }
     // Memory as it is now, before an hour can finish while the store is read.
     const unfinished = level === "hour" ? this.#hour : this.#day;
     const parts = [this.#hourUsage.get(deviceId)];
@@ -267,6 +285,7 @@ export class UsageHistory {
       deviceId,
       from,
       Math.min(toMs, unfinished),
+      this.#keys,
     );
     for (const held of this.#held) {
       const record = held.level === level ? held.devices.get(deviceId) : undefined;
@@ -300,6 +319,7 @@ export class UsageHistory {
       held: this.#held,
     });
     const usage = await rangeUsage(this.#kv, fromMs, toMs, {
+      keys: this.#keys,
       now: this.#now,
       retention: this.#retention,
       utcOffsetMinutes: this.#offset,
@@ -345,7 +365,16 @@ export class UsageHistory {
     const expireIn = Math.round(start + this.#retention[level] - this.#now);
     if (expireIn <= 0) return;
     for (const record of usage.values()) fitRecord(record, this.#maxApps);
-    await writePeriod(this.#kv, level, start, usage, this.#generation, expireIn, this.#limits);
+    await writePeriod(
+      this.#kv,
+      level,
+      start,
+      usage,
+      this.#generation,
+      expireIn,
+      this.#limits,
+      this.#keys,
+    );
   }
 
   #serial(task: () => Promise<void>): Promise<void> {

@@ -31,6 +31,13 @@ export interface UsageHistoryOptions {
   maxAppsPerRecord?: number;
   /** Size of each atomic commit (default 800 mutations, 600,000 estimated bytes). */
   commitLimits?: Partial<CommitLimits>;
+  /**
+   * The first part of every key it writes (default "usage"): "proc-usage"
+   * keeps its rows under "proc-usage", "proc-usage-by-time", ..., apart
+   * from the default history in the same KV. Lowercase letters, digits and
+   * "-", starting with a letter, up to 32 characters.
+   */
+  space?: string;
 }
 
 /** Options with every default filled in. */
@@ -75,5 +82,9 @@ export function resolveOptions(options: UsageHistoryOptions = {}): ResolvedOptio
   if (!Number.isFinite(maxBytes) || maxBytes < 100_000 || maxBytes > 700_000) {
     throw new RangeError(`commitLimits.maxBytes must be 100000 to 700000, got ${maxBytes}`);
   }
-  return { retention, utcOffsetMinutes, maxAppsPerRecord, commitLimits };
+  const space = options.space ?? "usage";
+  if (typeof space !== "string" || !/^[a-z][a-z0-9-]{0,31}$/.test(space)) {
+    throw new RangeError(`space must be 1 to 32 of a-z, 0-9 and "-", from a letter, got ${space}`);
+  }
+  return { retention, utcOffsetMinutes, maxAppsPerRecord, commitLimits, space };
 }

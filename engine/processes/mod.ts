@@ -12,3 +12,4 @@
  */
 export * from "./process_table.ts";
 export * from "./process_attribution.ts";
+export * from "./process_history_id.ts";

@@ -58,8 +58,11 @@ export interface ProcessTableOptions {
 
 /** Rows before the caller's ids: unknown, exited. */
 const OWN_ROWS = 2;
-/** Per row: totals up, down, packets up, down, then this second's up, down, then the rate's. */
-const F = 8;
+/**
+ * Per row: totals up, down, packets up, down, then this second's up, down,
+ * then the rate's, then up and down since the last {@linkcode ProcessTable.takeMinute}.
+ */
+const F = 10;
 
 /**
  * The per-process meter. {@linkcode add} allocates nothing once a row
@@ -134,6 +137,8 @@ export class ProcessTable {
     f[at + 3] += downPackets;
     f[at + 4] += up;
     f[at + 5] += down;
+    f[at + 8] += up;
+    f[at + 9] += down;
     this.#protocols[row] |= protocolBit(protocol);
   }
 
@@ -195,6 +200,43 @@ export class ProcessTable {
       out.push(
         this.usage(row === 0 ? UNKNOWN_PROCESS : row === 1 ? EXITED_PROCESS : row - OWN_ROWS)!,
       );
+    }
+    return out;
+  }
+
+  /**
+   * Bytes each way per process name since the last call (or start), and
+   * starts the next count: what the history keeps per minute. Rows are named
+   * by `nameOf` (the caller's ids are its own), "unknown" and "exited" by
+   * themselves; ids `nameOf` cannot name count as "unknown", rows sharing a
+   * name are added up, and rows with nothing are left out. What a released
+   * id carried since the last call counts as "exited".
+   *
+   * @example
+   * ```ts
+   * import { assertEquals } from "@std/assert";
+   * const table = new ProcessTable();
+   * table.add(0, 6, 500, 100, 1, 1);
+   * table.add(UNKNOWN_PROCESS, 17, 7, 0, 1, 0);
+   * assertEquals(table.takeMinute(() => "curl"), { unknown: [7, 0], curl: [500, 100] });
+   * assertEquals(table.takeMinute(() => "curl"), {});
+   * ```
+   */
+  takeMinute(nameOf: (id: number) => string | undefined): Record<string, [number, number]> {
+    const out: Record<string, [number, number]> = {};
+    const f = this.#f;
+    for (let row = 0; row < this.#rows; row++) {
+      const at = row * F, up = f[at + 8], down = f[at + 9];
+      if (up + down === 0) continue;
+      f[at + 8] = f[at + 9] = 0;
+      const name = row === 0
+        ? "unknown"
+        : row === 1
+        ? "exited"
+        : nameOf(row - OWN_ROWS) ?? "unknown";
+      const pair = Object.hasOwn(out, name) ? out[name] : (out[name] = [0, 0]);
+      pair[0] += up;
+      pair[1] += down;
     }
     return out;
   }

@@ -252,3 +252,38 @@ Deno.test("UsageHistory: reads started before an hour finishes count it once", a
   assertEquals((await history.usage(T0, T0 + DAY)).devices, oracle.devices(T0, T0 + DAY));
   kv.close();
 });
+
+Deno.test("UsageHistory with another space keeps its own keys: two histories in one KV never see each other", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const devices = new UsageHistory(kv);
+    const procs = new UsageHistory(kv, { space: "proc-usage", utcOffsetMinutes: 60 });
+    assertEquals([devices.space, procs.space], ["usage", "proc-usage"]);
+    await devices.open(T0);
+    await procs.open(T0); // its own offset and generation: no clash with the default space
+    const dev = { deviceId: "mac:02:00:00:00:00:01", up: 1, down: 2, local: 0, apps: {} };
+    const proc = { deviceId: "proc:curl", up: 10, down: 20, local: 0, apps: {} };
+    for (let m = 0; m < 90; m++) {
+      await devices.writeMinute(T0 + m * MIN, [dev]);
+      await procs.writeMinute(T0 + m * MIN, [proc]);
+    }
+    const range = [T0, T0 + 2 * HOUR] as const;
+    assertEquals(Object.keys((await devices.usage(...range)).devices), [dev.deviceId]);
+    assertEquals(Object.keys((await procs.usage(...range)).devices), [proc.deviceId]);
+    assertEquals(await devices.series(proc.deviceId, "hour", ...range), []);
+    assertEquals(await procs.series(dev.deviceId, "minute", ...range), []);
+    assertEquals((await procs.series(proc.deviceId, "hour", ...range)).map((p) => p.down), [
+      1200,
+      600,
+    ]);
+    assert((await kv.get(["proc-usage", "h", proc.deviceId, T0])).value);
+    assert((await kv.get(["proc-usage-meta", "utcOffsetMinutes"])).value === 60);
+    // A reader opened later on the default space finds only devices, from the store.
+    const reader = new UsageHistory(kv);
+    await reader.open(T0 + 2 * HOUR, { readOnly: true });
+    assertEquals(Object.keys((await reader.usage(...range)).devices), [dev.deviceId]);
+    assertThrows(() => new UsageHistory(kv, { space: "Usage!" }), RangeError, "space");
+  } finally {
+    kv.close();
+  }
+});

@@ -72,3 +72,27 @@ Deno.test("ProcessTable() rejects a bad maxProcesses", () => {
   const error = assertThrows(() => new ProcessTable({ maxProcesses: 0 })) as Error;
   assertEquals(error instanceof RangeError, true);
 });
+
+Deno.test("ProcessTable.takeMinute() gives bytes per name since the last call, released ones as exited", () => {
+  const table = new ProcessTable();
+  const names = ["curl", "curl", "sshd"];
+  const nameOf = (id: number) => names[id];
+  table.add(0, 6, 100, 1000, 1, 2);
+  table.add(1, 6, 10, 20, 1, 1); // another curl: added to the same name
+  table.add(2, 6, 5, 5, 1, 1);
+  table.add(7, 17, 3, 4, 1, 1); // an id nobody names: unknown
+  table.add(UNKNOWN_PROCESS, 1, 64, 0, 1, 0);
+  table.closeSecond(); // seconds do not reset the minute
+  assertEquals(table.takeMinute(nameOf), {
+    unknown: [67, 4],
+    curl: [110, 1020],
+    sshd: [5, 5],
+  });
+  assertEquals(table.takeMinute(nameOf), {}, "nothing since");
+  table.add(2, 6, 8, 9, 1, 1);
+  table.release(2); // its minute so far moves to exited
+  table.add(2, 6, 1, 1, 1, 1);
+  table.add(EXITED_PROCESS, 6, 2, 0, 1, 0);
+  assertEquals(table.takeMinute(nameOf), { exited: [10, 9], sshd: [1, 1] });
+  assertEquals(table.totals().bytes, 67 + 4 + 110 + 1020 + 10 + 8 + 9 + 2 + 2);
+});
