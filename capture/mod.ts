@@ -15,3 +15,4 @@ export {
   libpcapVersion,
   listInterfaces,
 } from "./interfaces.ts";
+export { type ProcReader, procReader } from "./proc_fs.ts";

@@ -1,5 +1,6 @@
 // The real machine for `sluice doctor`: libpcap through FFI, files, Deno KV,
 // a listening socket, and programs through shaper/'s command runner.
+import { procReader } from "../capture/mod.ts";
 import { libpcapVersion, listInterfaces } from "../capture/mod.ts";
 import { SystemCommandRunner } from "../shaper/mod.ts";
 import { configEnv } from "./config_file.ts";
@@ -23,6 +24,8 @@ export function realDoctorSystem(): DoctorSystem {
     listInterfaces,
     uid: () => Deno.uid(),
     readTextFile: async (path) => {
+      // Deno grants /proc only to --allow-all: read it through the C library.
+      if (path.startsWith("/proc/")) return procReader()?.readText(path) ?? null;
       try {
         return await Deno.readTextFile(path);
       } catch (err) {

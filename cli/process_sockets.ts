@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { procReader } from "../capture/mod.ts";
 import { parseIp } from "../engine/ip_address.ts";
 import type { ProcessInfo, ProcessResolver } from "../engine/processes/mod.ts";
 import { commandLine, parseProcNet, socketInode, socketKey } from "./_proc_net.ts";
@@ -22,29 +23,15 @@ export interface ProcFs {
   readLink(path: string): string | null;
 }
 
-/** The real /proc, through Deno's synchronous calls (the engine asks synchronously). */
-export const realProcFs: ProcFs = {
-  readText(path) {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch {
-      return null;
-    }
-  },
-  list(path) {
-    try {
-      return [...Deno.readDirSync(path)].map((e) => e.name);
-    } catch {
-      return [];
-    }
-  },
-  readLink(path) {
-    try {
-      return Deno.readLinkSync(path);
-    } catch {
-      return null;
-    }
-  },
+/**
+ * The real /proc. Deno grants /proc only to --allow-all, so it is read
+ * through the C library (capture/proc_fs.ts); where there is none, nothing
+ * is found and every flow stays "unknown".
+ */
+export const realProcFs: ProcFs = procReader() ?? {
+  readText: () => null,
+  list: () => [],
+  readLink: () => null,
 };
 
 /** Options for {@linkcode ProcessSockets}. */

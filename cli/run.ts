@@ -1,4 +1,10 @@
-import { END_OF_CAPTURE, type InterfaceAddress, listInterfaces, openLive } from "../capture/mod.ts";
+import {
+  END_OF_CAPTURE,
+  type InterfaceAddress,
+  listInterfaces,
+  openLive,
+  procReader,
+} from "../capture/mod.ts";
 import { defaultCatalogue } from "../engine/catalogue/default.ts";
 import type { Clock } from "../engine/clock.ts";
 import { defaultOui, LanSubnets } from "../engine/devices/mod.ts";
@@ -359,7 +365,8 @@ function shaperMode(text: string, deciding: boolean, command: string): ShaperMod
 /** Whether this process holds CAP_NET_ADMIN (Linux). */
 function netAdmin(): boolean {
   try {
-    return hasCapability(Deno.readTextFileSync("/proc/self/status"), CAP_NET_ADMIN);
+    // Deno grants /proc only to --allow-all: read it through the C library.
+    return hasCapability(procReader()?.readText("/proc/self/status") ?? "", CAP_NET_ADMIN);
   } catch {
     return false;
   }
