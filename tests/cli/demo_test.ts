@@ -11,6 +11,7 @@ import {
 import { demoCommand, type DemoEffects } from "../../cli/demo.ts";
 import { UsageError } from "../../cli/usage_error.ts";
 import { watchOutput } from "../_child_output.ts";
+import { printedLogin, webSession } from "../_web_login.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -138,19 +139,10 @@ Deno.test("sluice demo serves the web UI, prints its login once, stops on Ctrl-C
       stderr: "piped",
     }).spawn();
     const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
-    const password = (await stderr.line(/password, shown this once: (\S+)/))
-      .match(/once: (\S+)/)![1];
-    const url = (await stderr.line(/web UI at http:\/\/127\.0\.0\.1:\d+\//)).match(/http\S+/)![0];
+    const { password, url } = await printedLogin(stderr);
     await stderr.line(/running at 5× real time/);
     assertEquals((await demoDirs(tmp)).length, 1, "the temporary store while running");
-    const login = await fetch(`${url}api/v1/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "admin", password }),
-    });
-    assertEquals(login.status, 200);
-    const cookie = login.headers.getSetCookie()[0].split(";")[0];
-    await login.body?.cancel();
+    const { cookie } = await webSession(url, password);
     const metrics = await fetch(`${url}metrics`, { headers: { cookie } });
     assertEquals(metrics.status, 200);
     assertStringIncludes(await metrics.text(), "sluice_link_bytes_total");

@@ -5,6 +5,7 @@
 // a deadline; never sleeps to assert.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { watchOutput } from "../_child_output.ts";
+import { printedLogin, webSession } from "../_web_login.ts";
 import { hasCommand, requireSystem, skipUnless } from "../_system.ts";
 import { FLAT } from "../sim/_flat.ts";
 
@@ -55,16 +56,8 @@ async function startDemo(tmp: string) {
     stderr: "piped",
   }).spawn();
   const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
-  const password = (await stderr.line(/password, shown this once: (\S+)/)).match(/once: (\S+)/)![1];
-  const url = (await stderr.line(/web UI at http:\/\/127\.0\.0\.1:\d+\//)).match(/http\S+/)![0];
-  const login = await fetch(`${url}api/v1/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: "admin", password }),
-  });
-  assertEquals(login.status, 200);
-  const cookie = login.headers.getSetCookie()[0].split(";")[0];
-  const { csrf } = await login.json();
+  const { password, url } = await printedLogin(stderr);
+  const { cookie, csrf } = await webSession(url, password);
   const made = await fetch(`${url}api/v1/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf },

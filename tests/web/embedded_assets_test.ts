@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { type DenoConfig, sluiceRunFlags, unstableFlags } from "../../cli/build.ts";
 import { watchOutput } from "../_child_output.ts";
+import { printedLogin, webSession } from "../_web_login.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** What the binary embeds; deno run may not read any of it from the disk. */
@@ -35,9 +36,7 @@ Deno.test("sluice demo, run as the binary with the source tree's UI denied, serv
   }).spawn();
   const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
   try {
-    const password = (await stderr.line(/password, shown this once: (\S+)/))
-      .match(/once: (\S+)/)![1];
-    const url = (await stderr.line(/web UI at http:\/\/127\.0\.0\.1:\d+\//)).match(/http\S+/)![0];
+    const { password, url } = await printedLogin(stderr);
     const disk = (path: string) => Deno.readFile(new URL(path, ROOT));
 
     const index = await fetch(url);
@@ -60,14 +59,7 @@ Deno.test("sluice demo, run as the binary with the source tree's UI denied, serv
     assertEquals(uplot.status, 200);
     assertEquals(new Uint8Array(await uplot.arrayBuffer()), await disk("web/vendor/uplot.css"));
 
-    const login = await fetch(`${url}api/v1/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "admin", password }),
-    });
-    assertEquals(login.status, 200);
-    const cookie = login.headers.getSetCookie()[0].split(";")[0];
-    await login.body?.cancel();
+    const { cookie } = await webSession(url, password);
     const status = await fetch(`${url}api/v1/status`, { headers: { cookie } });
     assertEquals(status.status, 200);
     assertEquals(typeof (await status.json()), "object");
