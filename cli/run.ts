@@ -214,7 +214,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     neighbours: {
       os: Deno.build.os,
       runner: new SystemCommandRunner(),
-      readTextFile: (path) => Deno.readTextFile(path),
+      // /proc/net/arp (when `ip neigh` fails): Deno grants /proc only to --allow-all.
+      readTextFile: async (path) => {
+        const text = path.startsWith("/proc/") ? procReader()?.readText(path) : undefined;
+        return text ?? await Deno.readTextFile(path);
+      },
     },
     reverseDns: new ReverseDnsNames(),
     note: (line) => console.error(`sluice run: ${line}`),

@@ -11,6 +11,7 @@ import {
   runChecks,
 } from "../../cli/doctor.ts";
 import type { CommandResult } from "../../shaper/mod.ts";
+import { sluiceRunFlags, unstableFlags } from "../../cli/build.ts";
 
 const ETH0: CaptureInterface = {
   name: "eth0",
@@ -257,15 +258,9 @@ Deno.test("sluice doctor checks this machine in one line per check", async () =>
   const dir = await Deno.makeTempDir({ prefix: "sluice-doctor-" });
   try {
     const data = `${dir}/data`;
-    const permissions = [
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run",
-      "--allow-net",
-      "--allow-sys=uid,osRelease",
-    ];
+    // The binary's permissions: the sluice task's flags, as the build reads them.
+    const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+    const permissions = [...sluiceRunFlags(config), ...unstableFlags(config)];
     const { code, stdout } = await new Deno.Command(Deno.execPath(), {
       args: ["run", ...permissions, "main.ts", "doctor", "--data", data, "--listen", "127.0.0.1:0"],
       cwd: new URL("../../", import.meta.url).pathname,
