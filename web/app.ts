@@ -17,6 +17,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Auth } from "./auth/create_auth.ts";
 import { requireUser } from "./auth/require_role.ts";
+import { AUTH_OPENAPI_ROUTES } from "./auth/auth_openapi.ts";
 import { ApiRegistry } from "./api/api_registry.ts";
 import { errorResponse, HttpError } from "./api/http_error.ts";
 import { openApiDocument } from "./api/openapi.ts";
@@ -80,7 +81,7 @@ export function createApp(options: AppOptions): Hono<WebEnv> {
 
   const rest = new Hono<WebEnv>();
   api.mount(rest);
-  const document = openApiDocument(api.routes, {
+  const document = openApiDocument([...AUTH_OPENAPI_ROUTES, ...api.routes], {
     title: "Sluice",
     version: ctx.info.version,
     base: API_BASE,

@@ -73,6 +73,11 @@ Deno.test("createApp() serves the OpenAPI document of the declared routes", asyn
     const doc = await (await h.send("GET", "/api/v1/openapi.json", h.viewer)).json();
     assertEquals(doc.openapi, "3.1.0");
     assertEquals(Object.keys(doc.paths["/api/v1/probe"]).sort(), ["get", "post"]);
+    // The auth routes are described too, with their bodies.
+    assertEquals(Object.keys(doc.paths["/api/v1/session"]).sort(), ["delete", "get", "post"]);
+    assertEquals(Object.keys(doc.paths["/api/v1/users/{name}/password"]), ["post"]);
+    const login = doc.paths["/api/v1/session"].post.requestBody.content["application/json"].schema;
+    assertEquals(Object.keys(login.properties).sort(), ["name", "password"]);
   });
 });
 
