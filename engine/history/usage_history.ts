@@ -5,13 +5,7 @@
  * @module
  */
 import type { CommitLimits } from "./_kv_batch.ts";
-import {
-  devicePoints,
-  nextGeneration,
-  type UsageKeys,
-  usageKeys,
-  writePeriod,
-} from "./_usage_store.ts";
+import { nextGeneration, type UsageKeys, usageKeys, writePeriod } from "./_usage_store.ts";
 import { recover } from "./_usage_recovery.ts";
 import {
   checkRange,
@@ -19,7 +13,6 @@ import {
   type Level,
   levelMs,
   MINUTE_MS,
-  periodStart,
   type TimeRange,
 } from "./periods.ts";
 import {
@@ -27,14 +20,16 @@ import {
   addUsage,
   checkId,
   checkSample,
-  copyUsage,
   emptyUsage,
   fitRecord,
   type UsagePoint,
   type UsageRecord,
   type UsageSample,
 } from "./usage_record.ts";
-import { type HeldPeriod, inMemory, rangeUsage } from "./_usage_range.ts";
+import { inMemory, rangeUsage } from "./_usage_range.ts";
+import { UnfinishedPeriods } from "./_usage_memory.ts";
+import { adoptStoredOffset } from "./_usage_offset.ts";
+import { seriesPoints } from "./_usage_series.ts";
 import { resolveOptions, type Retention, type UsageHistoryOptions } from "./usage_options.ts";
 
 export { DEFAULT_RETENTION, type Retention, type UsageHistoryOptions } from "./usage_options.ts";
@@ -96,21 +91,12 @@ export class UsageHistory {
   readonly #limits: CommitLimits;
   readonly #space: string;
   readonly #keys: UsageKeys;
-  /** Where a store records the UTC offset its days are rolled up at. */
-  readonly #offsetKey: Deno.KvKey;
   #generation = 0; // 0 until open() takes one
   #ready = false; // open() has finished
   #readOnly = false;
-  /** Hours and days a read-only open() finished from the level below but did not store. */
-  #held: HeldPeriod[] = [];
   #now = 0;
-  #lastMinute = -Infinity;
-  #hour = 0; // start of the unfinished hour
-  #day = 0; // start of the unfinished day
-  #hourUsage = new Map<string, UsageRecord>();
-  #hourMinutes = 0; // minutes written in the unfinished hour, idle ones too
-  #dayUsage = new Map<string, UsageRecord>(); // the finished hours of the unfinished day
-  #dayHours = 0;
+  /** The unfinished hour and day, and what a read-only open() held. */
+  readonly #memory = new UnfinishedPeriods();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(kv: Deno.Kv, options: UsageHistoryOptions = {}) {
@@ -123,31 +109,11 @@ export class UsageHistory {
       space: this.#space,
     } = resolveOptions(options));
     this.#keys = usageKeys(this.#space);
-    this.#offsetKey = [this.#keys.meta, "utcOffsetMinutes"];
   }
 
   /** The key space its rows live under ("usage" unless the options said otherwise). */
   get space(): string {
     return this.#space;
-  }
-
-  /**
-   * Days are rolled up at one offset for the life of a store, recorded by
-   * its first writer. A reader takes the store's (its days are the store's
-   * days; any range is still read exactly from hours); a writer with another
-   * offset is refused, as it would cut the days it rolls up differently.
-   */
-  async #adoptStoredOffset(): Promise<void> {
-    const stored = (await this.#kv.get<number>(this.#offsetKey)).value;
-    if (stored === null) {
-      if (!this.#readOnly) await this.#kv.set(this.#offsetKey, this.#offset);
-    } else if (this.#readOnly) {
-      this.#offset = stored;
-    } else if (stored !== this.#offset) {
-      throw new RangeError(
-        `this history rolls days up at UTC offset ${stored} minutes, not ${this.#offset}`,
-      );
-    }
   }
 
   /** Each level's retention in milliseconds. */
@@ -179,7 +145,7 @@ export class UsageHistory {
     if (this.#generation !== 0) throw new Error("UsageHistory.open() was already called");
     this.#generation = -1; // taken, so a second open() fails at once
     this.#readOnly = options.readOnly === true;
-    await this.#adoptStoredOffset();
+    this.#offset = await adoptStoredOffset(this.#kv, this.#keys, this.#offset, this.#readOnly);
     if (!this.#readOnly) this.#generation = await nextGeneration(this.#kv, this.#keys);
     this.#now = nowMs;
     const state = await recover(
@@ -189,19 +155,13 @@ export class UsageHistory {
       this.#offset,
       async (level, start, devices, now) => {
         this.#now = now;
-        if (this.#readOnly) this.#held.push({ level, start, devices });
+        if (this.#readOnly) this.#memory.held.push({ level, start, devices });
         else await this.#write(level, start, devices);
       },
       this.#keys,
     );
     this.#now = state.now;
-    this.#lastMinute = state.lastMinute;
-    [this.#hour, this.#hourUsage, this.#hourMinutes] = [
-      state.hour,
-      state.hourUsage,
-      state.hourMinutes,
-    ];
-    [this.#day, this.#dayUsage, this.#dayHours] = [state.day, state.dayUsage, state.dayHours];
+    this.#memory.restore(state);
     this.#ready = true;
   }
 
@@ -224,22 +184,11 @@ export class UsageHistory {
       addByDevice(usage, deviceId, record);
     });
     await this.#serial(async () => {
-      if (minuteStartMs <= this.#lastMinute) {
-        throw new RangeError(
-          `minute ${iso(minuteStartMs)} is not after the last one written, ${
-            iso(this.#lastMinute)
-          }`,
-        );
-      }
-      if (minuteStartMs < this.#hour) {
-        throw new RangeError(`minute ${iso(minuteStartMs)} is in an hour already finished`);
-      }
+      this.#memory.checkNext(minuteStartMs);
       this.#now = Math.max(this.#now, minuteStartMs + MINUTE_MS);
       await this.#advance(minuteStartMs);
       await this.#write("minute", minuteStartMs, usage);
-      for (const [deviceId, record] of usage) addByDevice(this.#hourUsage, deviceId, record);
-      this.#hourMinutes++;
-      this.#lastMinute = minuteStartMs;
+      this.#memory.addMinute(minuteStartMs, usage);
     });
   }
 
@@ -270,33 +219,7 @@ export class UsageHistory {
     levelMs(level); // a TypeError for an unknown level
     checkRange(fromMs, toMs);
     const from = Math.max(fromMs, this.#now - this.#retention[level] + 1);
-    if (level === "minute") {
-      return await devicePoints(this.#kv, level, deviceId, from, toMs, this.#keys);
-    }
-    // Memory as it is now, before an hour can finish while the store is read.
-    const unfinished = level === "hour" ? this.#hour : this.#day;
-    const parts = [this.#hourUsage.get(deviceId)];
-    if (level === "day") parts.push(this.#dayUsage.get(deviceId));
-    const tail: UsagePoint = { start: unfinished, ...emptyUsage() };
-    for (const part of parts) if (part) addUsage(tail, part);
-    const points = await devicePoints(
-      this.#kv,
-      level,
-      deviceId,
-      from,
-      Math.min(toMs, unfinished),
-      this.#keys,
-    );
-    for (const held of this.#held) {
-      const record = held.level === level ? held.devices.get(deviceId) : undefined;
-      if (record && held.start >= from && held.start < Math.min(toMs, unfinished)) {
-        points.push({ start: held.start, ...copyUsage(record) });
-      }
-    }
-    if (this.#held.length > 0) points.sort((a, b) => a.start - b.start);
-    // The unfinished hour (day): its minutes (and finished hours) so far.
-    if (unfinished >= from && unfinished < toMs && parts.some(Boolean)) points.push(tail);
-    return points;
+    return await seriesPoints(this.#kv, this.#keys, this.#memory, deviceId, level, from, toMs);
   }
 
   /**
@@ -310,21 +233,14 @@ export class UsageHistory {
     for (const [name, ms] of [["fromMs", fromMs], ["toMs", toMs]] as const) {
       if (ms % MINUTE_MS !== 0) throw new RangeError(`${name} must be a whole minute, got ${ms}`);
     }
-    const memory = inMemory(fromMs, toMs, {
-      day: this.#day,
-      hour: this.#hour,
-      lastMinute: this.#lastMinute,
-      dayUsage: this.#dayUsage,
-      hourUsage: this.#hourUsage,
-      held: this.#held,
-    });
+    const memory = inMemory(fromMs, toMs, this.#memory);
     const usage = await rangeUsage(this.#kv, fromMs, toMs, {
       keys: this.#keys,
       now: this.#now,
       retention: this.#retention,
       utcOffsetMinutes: this.#offset,
-      finishedHour: this.#hour,
-      finishedDay: this.#day,
+      finishedHour: this.#memory.hour,
+      finishedDay: this.#memory.day,
       memory,
     });
     const devices: Record<string, UsageRecord> = {};
@@ -337,27 +253,12 @@ export class UsageHistory {
   }
 
   /** Finishes the hour and the day `t` is past: they are written from memory. */
-  async #advance(t: number): Promise<void> {
-    const hour = periodStart("hour", t);
-    if (hour > this.#hour) {
-      if (this.#hourMinutes > 0) {
-        await this.#write("hour", this.#hour, this.#hourUsage);
-        for (const [deviceId, record] of this.#hourUsage) {
-          addByDevice(this.#dayUsage, deviceId, record);
-        }
-        this.#dayHours++;
-      }
-      this.#hour = hour;
-      this.#hourUsage = new Map();
-      this.#hourMinutes = 0;
-    }
-    const day = periodStart("day", t, this.#offset);
-    if (day > this.#day) {
-      if (this.#dayHours > 0) await this.#write("day", this.#day, this.#dayUsage);
-      this.#day = day;
-      this.#dayUsage = new Map();
-      this.#dayHours = 0;
-    }
+  #advance(t: number): Promise<void> {
+    return this.#memory.advance(
+      t,
+      this.#offset,
+      (level, start, usage) => this.#write(level, start, usage),
+    );
   }
 
   async #write(level: Level, start: number, usage: Map<string, UsageRecord>): Promise<void> {
@@ -391,8 +292,4 @@ export class UsageHistory {
     this.#checkOpen();
     if (this.#readOnly) throw new Error("UsageHistory was opened read-only");
   }
-}
-
-function iso(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
 }

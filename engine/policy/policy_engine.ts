@@ -12,23 +12,17 @@
  * @module
  */
 import { type AlertEvent, AlertTracker } from "./alert_tracker.ts";
-import { AutoPriority } from "./auto_priority.ts";
-import { Baseline } from "./baseline.ts";
+import type { AutoPriority } from "./auto_priority.ts";
+import type { Baseline } from "./baseline.ts";
 import { sameState, stateDecisions } from "./decisions.ts";
 import { type DeviceFacts, evaluateDevice, PreparedPolicy } from "./evaluate.ts";
 import type { Decision, DesiredState, DeviceState, PolicyConfig, Rule } from "./policy_types.ts";
 import { withOverrides } from "./override.ts";
 import type { ConfigIssue } from "./policy_config.ts";
 import { nextBoundary } from "./_policy_boundary.ts";
-import { clockText } from "./zoned_time.ts";
-import {
-  type AppSecond,
-  type Counter,
-  counterPeriod,
-  countSecond,
-  isCounting,
-  usedNow,
-} from "./_usage_counters.ts";
+import { type AppSecond, type Counter, countSecond } from "./_usage_counters.ts";
+import { autoFor, needsApps, sameJson, seedCounter, spikesFor } from "./_engine_config.ts";
+import { DeviceBook, deviceFacts, type Known } from "./_engine_devices.ts";
 
 export type { AppSecond, Counter };
 
@@ -60,17 +54,6 @@ export interface PolicyStep {
   states: DeviceState[];
 }
 
-/** Per-device state the engine keeps besides the meters. */
-interface Known {
-  index: number;
-  id: string;
-  name: string;
-  labelled: boolean;
-  /** Quota bytes and budget seconds by rule id. */
-  counters: Map<string, Counter>;
-  state: DeviceState | undefined;
-}
-
 /**
  * Decides, second by second.
  *
@@ -100,21 +83,15 @@ export class PolicyEngine {
   #auto: AutoPriority | null;
   #spikes: Baseline | null;
   #alerts: AlertTracker;
-  readonly #known = new Map<string, Known>();
-  readonly #byIndex: (Known | undefined)[] = [];
-  readonly #dirty = new Set<Known>();
-  /** Devices seen before (another run, or forgotten since): no new_device alert. */
-  readonly #familiar = new Set<string>();
-  /** Counters seeded for devices not seen yet, by device id. */
-  readonly #seeds = new Map<string, Map<string, Counter>>();
+  readonly #devices = new DeviceBook();
   #nextBoundary = -Infinity;
   #revision = 0;
 
   constructor(policy: PolicyConfig) {
     this.#base = this.#policy = policy;
     this.#prepared = new PreparedPolicy(policy);
-    this.#auto = policy.auto.enabled ? new AutoPriority(policy.auto) : null;
-    this.#spikes = policy.alerts.spike ? new Baseline({ sigma: policy.alerts.spike.sigma }) : null;
+    this.#auto = autoFor(policy);
+    this.#spikes = spikesFor(policy);
     this.#alerts = new AlertTracker(policy.alerts);
     this.#needsApps = needsApps(policy);
   }
@@ -145,23 +122,14 @@ export class PolicyEngine {
   reconfigure(policy: PolicyConfig): ConfigIssue[] {
     const old = this.#base;
     this.#base = policy;
-    if (!sameJson(old.auto, policy.auto)) {
-      this.#auto = policy.auto.enabled ? new AutoPriority(policy.auto) : null;
-    }
+    if (!sameJson(old.auto, policy.auto)) this.#auto = autoFor(policy);
     if (!sameJson(old.alerts, policy.alerts)) {
       // Active alerts are forgotten with their settings: the new ones decide afresh.
       this.#alerts = new AlertTracker(policy.alerts);
-      this.#spikes = policy.alerts.spike
-        ? new Baseline({ sigma: policy.alerts.spike.sigma })
-        : null;
+      this.#spikes = spikesFor(policy);
     }
     this.#needsApps = needsApps(policy);
-    const ids = new Set(policy.rules.map((r) => r.id));
-    const prune = (counters: Map<string, Counter>) => {
-      for (const id of counters.keys()) if (!ids.has(id)) counters.delete(id);
-    };
-    for (const known of this.#known.values()) prune(known.counters);
-    for (const seeds of this.#seeds.values()) prune(seeds);
+    this.#devices.prune(new Set(policy.rules.map((r) => r.id)));
     const refused = this.setOverrides(this.#overrides);
     // Link or shares may have changed with no device's state: the shaper plans again.
     this.#revision++;
@@ -176,7 +144,7 @@ export class PolicyEngine {
    */
   preview(deviceId: string, overrides: readonly Rule[], timeMs: number): DeviceState {
     const prepared = new PreparedPolicy(withOverrides(this.#base, overrides).policy);
-    const known = this.#known.get(deviceId);
+    const known = this.#devices.known.get(deviceId);
     const facts: DeviceFacts = known
       ? this.#facts(known, timeMs)
       : { id: deviceId, labelled: false };
@@ -193,7 +161,7 @@ export class PolicyEngine {
     const { policy, refused } = withOverrides(this.#base, overrides);
     this.#policy = policy;
     this.#prepared = new PreparedPolicy(policy);
-    for (const known of this.#known.values()) this.#dirty.add(known);
+    this.#devices.touchAll();
     this.#nextBoundary = -Infinity;
     return refused;
   }
@@ -204,33 +172,17 @@ export class PolicyEngine {
    * a restart mid-period). A device not seen yet gets it when it is.
    */
   seed(deviceId: string, ruleId: string, used: number, nowMs: number): void {
-    const rule = this.#policy.rules.find((r) => r.id === ruleId);
-    if (!rule || !isCounting(rule)) {
-      throw new RangeError(`no quota or time-budget rule "${ruleId}"`);
-    }
-    if (!(used >= 0) || used === Infinity) {
-      throw new RangeError(`used must be a number >= 0, got ${used}`);
-    }
-    const counter = { period: counterPeriod(rule, nowMs, this.#policy.timeZone), used };
-    const known = this.#known.get(deviceId);
-    if (known) {
-      known.counters.set(ruleId, counter);
-      this.#dirty.add(known);
-    } else {
-      const seeds = this.#seeds.get(deviceId) ?? new Map<string, Counter>();
-      seeds.set(ruleId, counter);
-      this.#seeds.set(deviceId, seeds);
-    }
+    this.#devices.seed(deviceId, ruleId, seedCounter(this.#policy, ruleId, used, nowMs));
   }
 
   /** A device seen before this engine started (it is in history): it is not new when it appears. */
   familiar(deviceId: string): void {
-    this.#familiar.add(deviceId);
+    this.#devices.familiar.add(deviceId);
   }
 
   /** A seen device's counters by rule id (quota bytes, budget seconds), for saving. */
   counters(deviceId: string): ReadonlyMap<string, Readonly<Counter>> {
-    return this.#known.get(deviceId)?.counters ?? new Map();
+    return this.#devices.known.get(deviceId)?.counters ?? new Map();
   }
 
   /**
@@ -250,37 +202,41 @@ export class PolicyEngine {
       for (const e of events) alerts.push(e);
     };
     for (const d of devices) {
-      const known = this.#learn(d, timeMs, push);
+      const known = this.#devices.learn(
+        d,
+        (old) => this.#forget(old, timeMs, push),
+        () => push(this.#alerts.newDevice(d.id, d.name, timeMs)),
+      );
       const rate = d.down + d.up;
       if (this.#auto && this.#auto.sample(d.index, d.down, d.up, timeMs) !== null) {
-        this.#dirty.add(known);
+        this.#devices.dirty.add(known);
       }
       const spike = this.#spikes ? this.#spikes.add(d.index, rate) : false;
       push(this.#alerts.rate(d.id, d.name, rate, spike, timeMs));
       if (countSecond(this.#prepared, known.counters, d, timeMs, this.#alerts, push)) {
-        this.#dirty.add(known);
+        this.#devices.dirty.add(known);
       }
     }
     if (this.#auto) {
       const changes = this.#auto.tick(timeMs);
       for (let i = 0; i < changes; i++) {
-        const known = this.#byIndex[this.#auto.changed(i)];
-        if (known) this.#dirty.add(known);
+        const known = this.#devices.byIndex[this.#auto.changed(i)];
+        if (known) this.#devices.dirty.add(known);
       }
     }
     push(this.#alerts.tick(timeMs));
     if (timeMs >= this.#nextBoundary) {
-      for (const known of this.#known.values()) this.#dirty.add(known);
+      this.#devices.touchAll();
       this.#nextBoundary = nextBoundary(this.#policy, timeMs);
     }
     const decisions: Decision[] = [], states: DeviceState[] = [];
-    for (const known of this.#dirty) {
+    for (const known of this.#devices.dirty) {
       const state = evaluateDevice(this.#prepared, this.#facts(known, timeMs), timeMs);
       for (const d of stateDecisions(known.state, state, timeMs)) decisions.push(d);
       if (!known.state || !sameState(known.state, state)) states.push(state);
       known.state = state;
     }
-    this.#dirty.clear();
+    this.#devices.dirty.clear();
     if (states.length > 0) this.#revision++;
     return { decisions, alerts, states };
   }
@@ -295,13 +251,13 @@ export class PolicyEngine {
 
   /** A device's desired state, if it has been seen. */
   state(deviceId: string): DeviceState | undefined {
-    return this.#known.get(deviceId)?.state;
+    return this.#devices.known.get(deviceId)?.state;
   }
 
   /** Every seen device's desired state. */
   states(): DeviceState[] {
     const out: DeviceState[] = [];
-    for (const known of this.#known.values()) if (known.state) out.push(known.state);
+    for (const known of this.#devices.known.values()) if (known.state) out.push(known.state);
     return out;
   }
 
@@ -323,68 +279,19 @@ export class PolicyEngine {
 
   /** The shaper could not apply something: an alert. */
   shaperFailed(deviceId: string | null, error: string, timeMs: number): readonly AlertEvent[] {
-    const name = deviceId === null ? "" : this.#known.get(deviceId)?.name ?? deviceId;
+    const name = deviceId === null ? "" : this.#devices.known.get(deviceId)?.name ?? deviceId;
     return this.#alerts.shaperFailed(deviceId, name, error, timeMs);
   }
 
-  #learn(d: DeviceSecond, timeMs: number, push: (e: readonly AlertEvent[]) => void): Known {
-    let known = this.#known.get(d.id);
-    if (!known) {
-      const old = this.#byIndex[d.index];
-      if (old && old.id !== d.id) this.#forget(old, timeMs, push);
-      known = {
-        index: d.index,
-        id: d.id,
-        name: d.name,
-        labelled: d.labelled,
-        counters: this.#seeds.get(d.id) ?? new Map(),
-        state: undefined,
-      };
-      this.#seeds.delete(d.id);
-      this.#known.set(d.id, known);
-      this.#byIndex[d.index] = known;
-      this.#dirty.add(known);
-      if (!this.#familiar.has(d.id)) push(this.#alerts.newDevice(d.id, d.name, timeMs));
-    } else if (known.labelled !== d.labelled || known.name !== d.name) {
-      known.labelled = d.labelled, known.name = d.name;
-      this.#dirty.add(known);
-    }
-    return known;
-  }
-
   #forget(known: Known, timeMs: number, push: (e: readonly AlertEvent[]) => void): void {
-    if (this.#known.delete(known.id) && known.state) this.#revision++;
-    this.#familiar.add(known.id);
+    if (this.#devices.known.delete(known.id) && known.state) this.#revision++;
+    this.#devices.familiar.add(known.id);
     this.#auto?.forget(known.index);
     this.#spikes?.reset(known.index);
     push(this.#alerts.forget(known.id, timeMs));
   }
 
   #facts(known: Known, timeMs: number): DeviceFacts {
-    const tz = this.#policy.timeZone;
-    const facts: DeviceFacts = {
-      id: known.id,
-      labelled: known.labelled,
-      ...usedNow(this.#prepared, known.counters, timeMs),
-    };
-    if (this.#auto) {
-      facts.auto = {
-        priority: this.#auto.priority(known.index),
-        reason: this.#auto.reason(known.index, (ms) => clockText(ms, tz)),
-      };
-    }
-    return facts;
+    return deviceFacts(this.#prepared, this.#auto, this.#policy.timeZone, known, timeMs);
   }
-}
-
-function needsApps(policy: PolicyConfig): boolean {
-  return policy.rules.some((r) =>
-    (r.action.kind === "quota" || r.action.kind === "timeBudget") &&
-    (r.apps !== undefined || r.categories !== undefined)
-  );
-}
-
-/** Settings compare as their JSON: plain data, written in the same order by parsePolicy. */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
