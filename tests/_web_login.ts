@@ -1,8 +1,28 @@
-// Signing in to a running Sluice's web API from a test: its first admin's
-// password and URL as `sluice demo` or `sluice run` print them, then a
-// session cookie and CSRF token.
+// A running Sluice's web API from a test: the process started, its first
+// admin's password and URL as `sluice demo` or `sluice run` print them, then
+// a session cookie and CSRF token.
 import { assertEquals } from "@std/assert";
-import type { WatchedOutput } from "./_child_output.ts";
+import { type WatchedOutput, watchOutput } from "./_child_output.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/**
+ * Starts `deno <args>` (say, `run -A main.ts demo … --listen 127.0.0.1:0`)
+ * from the repository root, temporary files under `tmp`, its output watched.
+ */
+export function spawnDeno(
+  args: string[],
+  tmp: string,
+): { child: Deno.ChildProcess; stdout: WatchedOutput; stderr: WatchedOutput } {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env: { NO_COLOR: "1", TMPDIR: tmp },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  return { child, stdout: watchOutput(child.stdout), stderr: watchOutput(child.stderr) };
+}
 
 /** Waits for the printed admin password and web URL on `stderr`. */
 export async function printedLogin(

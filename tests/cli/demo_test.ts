@@ -10,10 +10,7 @@ import {
 } from "@std/assert";
 import { demoCommand, type DemoEffects } from "../../cli/demo.ts";
 import { UsageError } from "../../cli/usage_error.ts";
-import { watchOutput } from "../_child_output.ts";
-import { printedLogin, webSession } from "../_web_login.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { printedLogin, spawnDeno, webSession } from "../_web_login.ts";
 
 /** Effects whose clock moves only by its sleeps; `stopAfter` sleeps abort the run. */
 function fakeEffects(stopAfter = Infinity) {
@@ -120,25 +117,18 @@ Deno.test("demoCommand() refuses wrong options in one line", async () => {
 Deno.test("sluice demo serves the web UI, prints its login once, stops on Ctrl-C with a summary and leaves no temporary store", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "sluice-demo-test-" });
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-net",
-        "main.ts",
-        "demo",
-        "--speed",
-        "5",
-        "--listen",
-        "127.0.0.1:0",
-      ],
-      cwd: ROOT,
-      env: { NO_COLOR: "1", TMPDIR: tmp },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
+    const { child, stdout, stderr } = spawnDeno([
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net",
+      "main.ts",
+      "demo",
+      "--speed",
+      "5",
+      "--listen",
+      "127.0.0.1:0",
+    ], tmp);
     const { password, url } = await printedLogin(stderr);
     await stderr.line(/running at 5× real time/);
     assertEquals((await demoDirs(tmp)).length, 1, "the temporary store while running");

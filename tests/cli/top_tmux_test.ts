@@ -4,8 +4,7 @@
 // back as it was (main screen, canonical mode and echo). Polls the pane with
 // a deadline; never sleeps to assert.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { watchOutput } from "../_child_output.ts";
-import { printedLogin, webSession } from "../_web_login.ts";
+import { printedLogin, spawnDeno, webSession } from "../_web_login.ts";
 import { hasCommand, requireSystem, skipUnless } from "../_system.ts";
 import { FLAT } from "../sim/_flat.ts";
 
@@ -48,14 +47,17 @@ async function keys(socket: string, ...keys: string[]) {
 async function startDemo(tmp: string) {
   const scenario = `${tmp}/flat.json`;
   await Deno.writeTextFile(scenario, JSON.stringify(FLAT));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", "demo", scenario, "--speed", "2", "--listen", "127.0.0.1:0"],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", TMPDIR: tmp },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
+  const { child, stdout, stderr } = spawnDeno([
+    "run",
+    "-A",
+    "main.ts",
+    "demo",
+    scenario,
+    "--speed",
+    "2",
+    "--listen",
+    "127.0.0.1:0",
+  ], tmp);
   const { password, url } = await printedLogin(stderr);
   const { cookie, csrf } = await webSession(url, password);
   const made = await fetch(`${url}api/v1/tokens`, {

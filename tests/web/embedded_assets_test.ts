@@ -5,8 +5,7 @@
 // the disk instead fails with NotCapable and so fails these tests.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { type DenoConfig, sluiceRunFlags, unstableFlags } from "../../cli/build.ts";
-import { watchOutput } from "../_child_output.ts";
-import { printedLogin, webSession } from "../_web_login.ts";
+import { printedLogin, spawnDeno, webSession } from "../_web_login.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** What the binary embeds; deno run may not read any of it from the disk. */
@@ -27,14 +26,14 @@ async function binaryFlags(): Promise<string[]> {
 
 Deno.test("sluice demo, run as the binary with the source tree's UI denied, serves the embedded UI and API", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "sluice-embedded-test-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...await binaryFlags(), "demo", "--listen", "127.0.0.1:0", "--speed", "10"],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", TMPDIR: tmp },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = watchOutput(child.stdout), stderr = watchOutput(child.stderr);
+  const { child, stdout, stderr } = spawnDeno([
+    ...await binaryFlags(),
+    "demo",
+    "--listen",
+    "127.0.0.1:0",
+    "--speed",
+    "10",
+  ], tmp);
   try {
     const { password, url } = await printedLogin(stderr);
     const disk = (path: string) => Deno.readFile(new URL(path, ROOT));

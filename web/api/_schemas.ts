@@ -78,6 +78,14 @@ export const rangeQuery = z.enum(["24h", "7d", "30d"], {
 const traffic = { down: z.number(), up: z.number(), totalDown: z.number(), totalUp: z.number() };
 
 /** A device as the API lists it (see DeviceSummary). */
+/** A usage history over a range (a device's or a process's): per hour or day, oldest first. */
+export const historySchema = z.object({
+  level: z.enum(["minute", "hour", "day"]),
+  from: z.number(),
+  to: z.number(),
+  points: z.array(z.object({ time: z.number(), up: z.number(), down: z.number() })),
+});
+
 export const deviceSchema = z.object({
   id: z.string(),
   name: z.string(),

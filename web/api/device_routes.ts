@@ -18,6 +18,7 @@ import {
   deviceIdParams,
   deviceSchema,
   eventPageSchema,
+  historySchema,
   queryInt,
   rangeQuery,
   ruleSchema,
@@ -103,12 +104,7 @@ export function deviceRoutes(api: ApiRegistry, ctx: WebContext): void {
     access: "viewer",
     params: deviceIdParams,
     query: z.object({ range: rangeQuery }),
-    response: z.object({
-      level: z.enum(["minute", "hour", "day"]),
-      from: z.number(),
-      to: z.number(),
-      points: z.array(z.object({ time: z.number(), up: z.number(), down: z.number() })),
-    }),
+    response: historySchema,
     handle: async (c, { params, query }) => {
       const device = await known(ctx, params.id);
       const window = usageWindow(query.range, ctx.now(), ctx.history.utcOffsetMinutes);

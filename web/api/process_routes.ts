@@ -12,7 +12,7 @@ import { processHistoryId } from "../../engine/processes/mod.ts";
 import type { WebContext } from "../web_context.ts";
 import type { ApiRegistry } from "./api_registry.ts";
 import { historyPoints, usageWindow } from "./_device_detail.ts";
-import { rangeQuery } from "./_schemas.ts";
+import { historySchema, rangeQuery } from "./_schemas.ts";
 import { HttpError } from "./http_error.ts";
 
 const processesSchema = z.object({
@@ -66,12 +66,7 @@ export function processRoutes(api: ApiRegistry, ctx: WebContext): void {
     access: "viewer",
     params: z.object({ name: z.string().min(1).max(200) }),
     query: z.object({ range: rangeQuery }),
-    response: z.object({
-      level: z.enum(["minute", "hour", "day"]),
-      from: z.number(),
-      to: z.number(),
-      points: z.array(z.object({ time: z.number(), up: z.number(), down: z.number() })),
-    }),
+    response: historySchema,
     handle: async (c, { params, query }) => {
       const history = ctx.processHistory;
       if (!history) throw new HttpError(404, "processes are not attributed in this run");
